@@ -78,7 +78,7 @@ import pyarrow.parquet as pq
 from liens.errors import SourceError
 from liens.sources.base import Chunk, ReadOptions, Rejected
 
-__all__ = ["DEMO_DIR", "SITE_METADATA_KEY", "StackExchangeReader", "html_to_text"]
+__all__ = ["DEMO_DIR", "DUMP_TABLES", "SITE_METADATA_KEY", "StackExchangeReader", "html_to_text"]
 
 #: The bundled demo: the complete beer.stackexchange.com dump of 2020-06-01 as Parquet.
 DEMO_DIR: Path = Path(__file__).resolve().parent.parent / "demo" / "beer_stackexchange"
@@ -150,6 +150,8 @@ _TABLES: tuple[_Table, ...] = (
         ("Id", "PostId", "RelatedPostId", "CreationDate"),
     ),
 )  # fmt: skip
+#: What the reader uses of each dump file: Parquet stem -> (XML file name, attributes).
+DUMP_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {t.key: (t.xml, t.columns) for t in _TABLES}
 _BY_XML = {t.xml.lower(): t for t in _TABLES}
 _BY_ROOT = {t.root: t for t in _TABLES}
 _BY_PARQUET = {f"{t.key}.parquet": t for t in _TABLES}
