@@ -1,0 +1,127 @@
+"""Open, create and migrate a workspace: one DuckDB file holding everything liens knows.
+
+The file holds the canonical tables (``events``, ``accounts``, ``posts``, ``quarantine``,
+``imports``) and every analysis table written by ``liens analyze``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from liens.errors import WorkspaceError
+from liens.store.schema import CANONICAL_TABLES, MIGRATIONS, SCHEMA_VERSION, create_statements
+
+__all__ = [
+    "DEFAULT_WORKSPACE",
+    "list_tables",
+    "open_workspace",
+    "resolve_workspace_path",
+    "schema_version",
+]
+
+DEFAULT_WORKSPACE = "liens.duckdb"
+
+
+def resolve_workspace_path(path: str | Path | None) -> Path:
+    """The option if given, else ``$LIENS_WORKSPACE``, else ``./liens.duckdb``."""
+    if path is None:
+        path = os.environ.get("LIENS_WORKSPACE") or DEFAULT_WORKSPACE
+    return Path(path)
+
+
+def open_workspace(
+    path: str | Path | None = None, *, create: bool = True, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the workspace at ``path`` (created when absent and ``create``), migrated if older.
+
+    Raises :class:`~liens.errors.WorkspaceError` when the file is not a DuckDB database, is a
+    DuckDB database that liens did not create, or was written by a newer liens.
+    """
+    p = resolve_workspace_path(path)
+    exists = p.exists()
+    if not exists and (not create or read_only):
+        raise WorkspaceError("no workspace here; import data first (liens import FILE)", path=p)
+    if exists and p.is_dir():
+        raise WorkspaceError("is a folder, not a workspace file", path=p)
+    if not exists and p.parent and not p.parent.exists():
+        raise WorkspaceError("the folder for this workspace does not exist", path=p)
+    try:
+        con = duckdb.connect(str(p), read_only=read_only and exists)
+    except duckdb.Error as exc:
+        text = str(exc)
+        if "not a valid DuckDB database" in text or "Invalid Input" in text or "IO Error" in text:
+            if "lock" in text.lower():
+                raise WorkspaceError(
+                    "the workspace is in use by another liens process", path=p
+                ) from None
+            raise WorkspaceError(
+                "is not a liens workspace (not a DuckDB database file)", path=p
+            ) from None
+        raise WorkspaceError(f"cannot open the workspace: {text.splitlines()[0]}", path=p) from None
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    _ensure_schema(con, p, read_only=read_only)
+    return con
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The schema version recorded in the workspace, None for an empty database."""
+    tables = set(list_tables(con))
+    if "meta" not in tables:
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def list_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the workspace's tables (canonical first, then analysis tables, sorted)."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'main' AND table_catalog = current_database()"
+        ).fetchall()
+    ]
+    canonical = [t for t in CANONICAL_TABLES if t in names]
+    return canonical + sorted(set(names) - set(CANONICAL_TABLES) - {"meta"})
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool) -> None:
+    version = schema_version(con)
+    tables = list_tables(con)
+    if version is None:
+        if tables:
+            con.close()
+            raise WorkspaceError(
+                "is a DuckDB database but not a liens workspace (no liens schema in it)", path=path
+            )
+        if read_only:
+            return
+        con.execute("BEGIN")
+        for stmt in create_statements():
+            con.execute(stmt)
+        con.execute("COMMIT")
+        return
+    if version > SCHEMA_VERSION:
+        con.close()
+        raise WorkspaceError(
+            f"written by a newer liens (schema {version}, this liens reads up to "
+            f"{SCHEMA_VERSION}); upgrade liens",
+            path=path,
+        )
+    if version < SCHEMA_VERSION:
+        if read_only:
+            con.close()
+            raise WorkspaceError(
+                f"schema {version} needs migrating to {SCHEMA_VERSION}; open it once for writing",
+                path=path,
+            )
+        con.execute("BEGIN")
+        for v in range(version, SCHEMA_VERSION):
+            for stmt in MIGRATIONS[v]:
+                con.execute(stmt)
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")
