@@ -74,9 +74,11 @@ from xml.sax.saxutils import quoteattr
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import zstandard
 
 from liens.errors import SourceError
 from liens.sources.base import Chunk, ReadOptions, Rejected
+from liens.sources.files import head, open_binary
 
 __all__ = ["DEMO_DIR", "DUMP_TABLES", "SITE_METADATA_KEY", "StackExchangeReader", "html_to_text"]
 
@@ -261,12 +263,16 @@ def _site_from_name(name: str) -> str | None:
 
 
 def _find(folder: Path, names: dict[str, _Table]) -> dict[str, Path]:
-    """Files of ``folder`` (or of a sub-folder, as some archives have one) by table key."""
+    """Dump files of ``folder`` or of its sub-folders (some archives have one), by table key.
+
+    Only two levels are searched, so that sniffing a large folder stays quick.
+    """
     found: dict[str, Path] = {}
-    for file in sorted(folder.rglob("*")):
-        spec = names.get(file.name.lower())
-        if spec is not None and file.is_file() and spec.key not in found:
-            found[spec.key] = file
+    for pattern in ("*", "*/*"):
+        for file in sorted(folder.glob(pattern)):
+            spec = names.get(file.name.lower())
+            if spec is not None and spec.key not in found and file.is_file():
+                found[spec.key] = file
     return found
 
 
@@ -340,7 +346,7 @@ def _parse_xml(spec: _Table, file: Path, batch_rows: int) -> Iterator[pa.Table |
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     try:
-        with file.open("rb") as f:
+        with open_binary(file) as f:  # a gzip or zstd copy of the file works as well
             while True:
                 block = f.read(_BLOCK)
                 try:
@@ -358,8 +364,8 @@ def _parse_xml(spec: _Table, file: Path, batch_rows: int) -> Iterator[pa.Table |
                     yield batch()
                 if not block:
                     break
-    except OSError as e:
-        raise SourceError(f"cannot read the file: {e.strerror}", path=file) from None
+    except (OSError, EOFError, zstandard.ZstdError) as e:  # also a damaged gzip or zstd stream
+        raise SourceError(f"cannot read the file: {e}", path=file) from None
 
 
 # --------------------------------------------------------------------------- the reader
@@ -410,8 +416,9 @@ class _Dump:
             ("history_types", _HISTORY_TYPES),
             ("link_types", _LINK_TYPES),
         ):
+            values = ", ".join(f"({_lit(k)}, {_lit(v)})" for k, v in table.items())
             self.con.execute(f"CREATE TABLE {name} (id VARCHAR, name VARCHAR)")
-            self.con.executemany(f"INSERT INTO {name} VALUES (?, ?)", list(table.items()))
+            self.con.execute(f"INSERT INTO {name} VALUES {values}")  # executemany is slow
         self.fmt = {
             "platform": _lit(options.platform or "stackexchange"),
             "context": _lit(options.constants.get("context") or site),
@@ -671,7 +678,7 @@ class StackExchangeReader:
             raise SourceError("no such file or folder", path=path)
         if path.is_dir():
             yield from self._read_folder(path, _site_from_name(path.name), options)
-        elif path.suffix.lower() == ".7z" or _head(path).startswith(_SEVEN_ZIP_MAGIC):
+        elif path.suffix.lower() == ".7z" or head(path).startswith(_SEVEN_ZIP_MAGIC):
             yield from self._read_archive(path, options)
         else:
             yield from self._read_file(path, options)
@@ -737,7 +744,7 @@ class StackExchangeReader:
                 yield from dump.events(key)
 
     def _read_file(self, path: Path, options: ReadOptions) -> Iterator[Chunk | Rejected]:
-        root = _xml_root(_head(path))
+        root = _xml_root(head(path))
         spec = _BY_XML.get(path.name.lower()) or _BY_ROOT.get(root or "")
         if spec is None:
             if root in _NOT_READ:
@@ -768,14 +775,6 @@ class StackExchangeReader:
 
 def _find_sibling(path: Path, name: str) -> Path | None:
     return next((p for p in path.parent.iterdir() if p.name.lower() == name), None)
-
-
-def _head(path: Path, size: int = 4096) -> bytes:
-    try:
-        with path.open("rb") as f:
-            return f.read(size)
-    except OSError as e:
-        raise SourceError(f"cannot read the file: {e.strerror}", path=path) from None
 
 
 def _parquet_site(files: dict[str, Path]) -> str | None:
