@@ -14,6 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 import py7zr
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from liens.errors import SourceError
@@ -250,6 +252,30 @@ def test_a_row_without_post_id_is_rejected_with_its_line_and_field(tmp_path):
     assert kinds["comment"] == len(rows("Comments.xml")) - 1  # the others are still there
 
 
+def load_build_script():
+    spec = importlib.util.spec_from_file_location(
+        "build_demo", ROOT / "scripts" / "build_demo_data.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_parquet_row_without_post_id_is_rejected_too(tmp_path):
+    out = tmp_path / "demo"
+    load_build_script().build(FIXTURE, out, SITE)
+    table = pq.read_table(out / "votes.parquet")
+    post_ids = table.column("PostId").to_pylist()
+    post_ids[9] = None
+    table = table.set_column(table.schema.get_field_index("PostId"), "PostId", pa.array(post_ids))
+    pq.write_table(table, out / "votes.parquet")
+    tables, rejected = read(out)
+    assert [(r.record, r.field) for r in rejected] == [(10, "PostId")]
+    assert "votes.parquet" in rejected[0].reason and 'VoteTypeId="' in rejected[0].raw
+    votes = sum(e["event_id"].startswith(f"{SITE}/v/") for e in tables["events"])
+    assert votes == len(rows("Votes.xml")) - 1
+
+
 def test_a_truncated_file_raises_source_error_naming_file_and_line(tmp_path):
     folder = copy_fixture(tmp_path)
     data = (folder / "Votes.xml").read_bytes()
@@ -305,13 +331,8 @@ def test_archive_folder_parquet_and_small_batches_give_identical_rows(tmp_path, 
     assert READER.sniff(archive, archive.read_bytes()[:64])
     assert_same(read(archive)[0], fixture_read)
 
-    spec = importlib.util.spec_from_file_location(
-        "build_demo", ROOT / "scripts" / "build_demo_data.py"
-    )
-    build_demo = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build_demo)
     out = tmp_path / "demo"
-    build_demo.build(FIXTURE, out, SITE)
+    load_build_script().build(FIXTURE, out, SITE)
     assert READER.sniff(out, b"")
     assert_same(read(out)[0], fixture_read)  # the site comes from the Parquet metadata
 
