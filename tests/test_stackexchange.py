@@ -314,6 +314,11 @@ def test_sniff_recognises_the_dump_and_nothing_else(tmp_path):
     csv.write_text("a,b\n1,2\n")
     assert not READER.sniff(csv, csv.read_bytes())
     assert not READER.sniff(tmp_path, b"")
+    # A workspace export also has a posts.parquet, with canonical columns: not a dump.
+    export = tmp_path / "export"
+    export.mkdir()
+    pq.write_table(pa.table({"post_id": ["x/p/1"], "author": ["x/u/1"]}), export / "posts.parquet")
+    assert not READER.sniff(export, b"")
 
 
 def assert_same(a: dict[str, list[dict]], b: dict[str, list[dict]]) -> None:

@@ -665,7 +665,7 @@ class StackExchangeReader:
         """True for a dump folder, a dump archive, a dump XML file or the demo folder."""
         path = Path(path)
         if path.is_dir():
-            return bool(_find(path, _BY_XML) or _find(path, _BY_PARQUET))
+            return bool(_find(path, _BY_XML) or _dump_parquet(path))
         if head.startswith(_SEVEN_ZIP_MAGIC) or path.suffix.lower() == ".7z":
             return bool(self._archive_members(path))
         root = _xml_root(head)
@@ -718,7 +718,7 @@ class StackExchangeReader:
         files = _find(folder, _BY_XML)
         parquet = not files
         if parquet:
-            files = _find(folder, _BY_PARQUET)
+            files = _dump_parquet(folder)
             if not files:
                 raise SourceError(
                     "no Stack Exchange dump here: expected Posts.xml, Comments.xml, ... "
@@ -775,6 +775,20 @@ class StackExchangeReader:
 
 def _find_sibling(path: Path, name: str) -> Path | None:
     return next((p for p in path.parent.iterdir() if p.name.lower() == name), None)
+
+
+def _dump_parquet(folder: Path) -> dict[str, Path]:
+    """The folder's Parquet files that hold dump rows (a workspace export also has a
+    posts.parquet, with canonical columns: it is not ours)."""
+    found = {}
+    for key, file in _find(folder, _BY_PARQUET).items():
+        try:
+            names = set(pq.read_schema(file).names)
+        except (OSError, pa.ArrowException):
+            continue
+        if set(_BY_PARQUET[file.name.lower()].required) <= names:
+            found[key] = file
+    return found
 
 
 def _parquet_site(files: dict[str, Path]) -> str | None:
