@@ -89,8 +89,6 @@ class _Projector:
                         pa.compute.cast(arr, pa.string()), r"[,;\s]+"
                     )
             elif not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
-                if pa.types.is_timestamp(arr.type):
-                    arr = pa.compute.strftime(arr, "%Y-%m-%dT%H:%M:%S.%f")
                 arr = pa.compute.cast(arr, pa.string())
             cols[canonical] = arr
         for canonical, value in self.options.constants.items():
@@ -310,7 +308,7 @@ class JsonLinesReader:
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Chunk | Rejected]:
         check_readable(path)
-        mapping = {c: c for c in _CANONICAL}
+        mapping = {c: c for c in _CANONICAL if c != "extra"}
         explicit = dict(options.columns)
         for canonical in explicit:
             if canonical not in _CANONICAL:

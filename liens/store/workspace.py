@@ -69,8 +69,11 @@ def open_workspace(
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The schema version recorded in the workspace, None for an empty database."""
-    tables = set(list_tables(con))
-    if "meta" not in tables:
+    has_meta = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_catalog = current_database() AND table_name = 'meta'"
+    ).fetchone()[0]
+    if not has_meta:
         return None
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else None

@@ -1,0 +1,36 @@
+# Two commands do all the set-up:  make demo  and  make test.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test lint browser bench fuzz clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "liens needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## make demo: set up, import the bundled community, analyse it, write the report
+demo: setup
+	$(VENV)/bin/liens demo --out liens-demo
+
+## make test: set up, lint, then the whole test suite (headless Chromium included)
+test: setup browser lint
+	$(PY) -m pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check liens tests bench scripts
+	$(VENV)/bin/ruff format --check liens tests bench scripts
+
+browser:
+	bash scripts/ensure-browser.sh
+
+bench: setup
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) liens-demo build *.egg-info .pytest_cache .ruff_cache

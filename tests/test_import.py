@@ -1,0 +1,460 @@
+"""Import: nothing twice, nothing lost, all or nothing per file, clear errors for bad input."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+import zstandard
+
+from liens.api import Workspace
+from liens.errors import LiensError, SourceError, WorkspaceError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SE_CSV = FIXTURES / "canonical" / "stackexchange_comments.csv"
+HIGGS = FIXTURES / "higgs_slice" / "higgs-activity-2000.txt.gz"
+REDDIT = FIXTURES / "reddit_slice" / "RC_2005-12-300.ndjson.zst"
+HIGGS_OPTIONS = dict(
+    platform="twitter",
+    delimiter=" ",
+    header=False,
+    names=["a", "b", "ts", "type"],
+    columns={"actor": "a", "target": "b", "created_at": "ts", "kind": "type"},
+)
+
+
+@pytest.fixture
+def ws(tmp_path):
+    with Workspace(tmp_path / "w.duckdb") as w:
+        yield w
+
+
+def csv_rows(path: Path) -> list[dict]:
+    with path.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def count(ws: Workspace, sql: str, params: list | None = None) -> int:
+    return ws.con.execute(sql, params or []).fetchone()[0]
+
+
+def assert_accounting(res) -> None:
+    assert res.read == res.accepted + res.duplicate + res.quarantined
+
+
+# -- the happy paths --------------------------------------------------------------------------
+
+
+def test_canonical_columns_import_with_no_mapping(ws):
+    rows = csv_rows(SE_CSV)
+    res = ws.import_file(SE_CSV)
+    assert (res.read, res.accepted, res.duplicate, res.quarantined) == (len(rows), len(rows), 0, 0)
+    got = ws.sql("SELECT event_id, actor, target, text FROM events ORDER BY source_record")
+    assert list(got.event_id) == ["stackexchange:" + r["event_id"] for r in rows]
+    assert list(got.actor) == [r["actor"] for r in rows]
+    # Text with commas, quotes and accents survives the round trip exactly.
+    assert list(got.text) == [r["text"] for r in rows]
+
+
+def test_reimporting_a_file_adds_nothing(ws):
+    first = ws.import_file(SE_CSV)
+    before = count(ws, "SELECT count(*) FROM events")
+    again = ws.import_file(SE_CSV)
+    assert count(ws, "SELECT count(*) FROM events") == before
+    assert (again.accepted, again.duplicate) == (0, first.read)
+    assert_accounting(again)
+    assert count(ws, "SELECT count(*) FROM imports") == 2
+
+
+def test_higgs_edge_list_with_a_mapping(ws):
+    with gzip.open(HIGGS, "rt") as fh:
+        lines = [line.split() for line in fh]
+    res = ws.import_file(HIGGS, **HIGGS_OPTIONS)
+    assert res.accepted == len(lines) and res.quarantined == 0
+    by_kind = dict(ws.con.execute("SELECT kind, count(*) FROM events GROUP BY 1").fetchall())
+    expected = {"share": 0, "mention": 0, "reply": 0}
+    for parts in lines:
+        expected[{"RT": "share", "MT": "mention", "RE": "reply"}[parts[3]]] += 1
+    assert by_kind == {k: v for k, v in expected.items() if v}
+    # unix seconds are UTC: epoch() of the stored UTC time gives the file's number back.
+    first = lines[0]
+    epochs = ws.con.execute(
+        "SELECT epoch(created_at)::BIGINT FROM events WHERE actor = ? AND target = ?",
+        [first[0], first[1]],
+    ).fetchall()
+    assert (int(first[2]),) in epochs
+    # every actor and target became an account
+    people = {p[0] for p in lines} | {p[1] for p in lines}
+    assert count(ws, "SELECT count(*) FROM accounts") == len(people)
+
+
+def test_identical_rows_of_one_file_stay_distinct_events(ws, tmp_path):
+    with gzip.open(HIGGS, "rt") as fh:
+        line = fh.readline()
+    p = tmp_path / "twice.txt"
+    p.write_text(line * 2 + line.replace(" RT", " MT").replace(" RE", " MT"))
+    res = ws.import_file(p, **HIGGS_OPTIONS)
+    assert res.accepted == 3
+    res = ws.import_file(p, **HIGGS_OPTIONS)
+    assert (res.accepted, res.duplicate) == (0, 3)
+
+
+def test_zstd_json_lines_with_dotted_mapping_and_constants(ws):
+    raw = zstandard.ZstdDecompressor().decompress(REDDIT.read_bytes()).decode()
+    records = [json.loads(line) for line in raw.splitlines()]
+    res = ws.import_file(
+        REDDIT,
+        platform="reddit",
+        columns={
+            "event_id": "id",
+            "actor": "author",
+            "created_at": "created_utc",
+            "text": "body",
+            "post_id": "id",
+            "parent_post_id": "parent_id",
+            "root_post_id": "link_id",
+            "context": "subreddit",
+        },
+        constants={"kind": "comment"},
+    )
+    assert res.accepted == len(records)
+    row = ws.sql("SELECT * FROM events WHERE event_id = ?", ["reddit:" + records[0]["id"]])
+    assert row.text[0] == records[0]["body"]
+    assert row.context[0] == records[0]["subreddit"]
+    # Fields without a canonical column are kept in extra, not lost.
+    extra = json.loads(row.extra[0])
+    assert extra["score"] == records[0]["score"]
+    assert extra["retrieved_on"] == records[0]["retrieved_on"]
+
+
+def test_parquet_round_trip_of_an_export(ws, tmp_path):
+    ws.import_file(SE_CSV)
+    ws.analyze()
+    paths = ws.export(tmp_path / "out", "parquet")
+    names = {p.stem for p in paths}
+    assert {"events", "accounts", "posts", "quarantine", "imports", "members"} <= names
+    with Workspace(tmp_path / "again.duckdb") as other:
+        res = other.import_file(tmp_path / "out" / "events.parquet")
+        assert res.accepted == count(ws, "SELECT count(*) FROM events")
+        assert count(other, "SELECT count(*) FROM events e JOIN events f USING (event_id)") > 0
+
+
+def test_csv_export_has_every_table(ws, tmp_path):
+    ws.import_file(SE_CSV)
+    paths = ws.export(tmp_path / "csv", "csv")
+    events = [p for p in paths if p.name == "events.csv"][0]
+    assert len(csv_rows(events)) == count(ws, "SELECT count(*) FROM events")
+    assert not list((tmp_path / "csv").glob("*.part"))
+
+
+# -- timestamps -------------------------------------------------------------------------------
+
+
+def _one(tmp_path: Path, created_at: str, **kw) -> Path:
+    p = tmp_path / "one.csv"
+    with p.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["platform", "kind", "actor", "target", "created_at"])
+        w.writerow(["x", "reply", "a", "b", created_at])
+    return p
+
+
+@pytest.mark.parametrize(
+    ("raw", "tz", "utc", "source_tz"),
+    [
+        ("2020-03-01 10:00:00", "Europe/Paris", "2020-03-01 09:00:00", "Europe/Paris"),
+        ("2020-07-01T10:00:00", "Europe/Paris", "2020-07-01 08:00:00", "Europe/Paris"),
+        ("2020-07-01T10:00:00+02:00", "UTC", "2020-07-01 08:00:00", "+02:00"),
+        ("2020-07-01T10:00:00Z", "Europe/Paris", "2020-07-01 10:00:00", "UTC"),
+        ("1593597600", "Europe/Paris", "2020-07-01 10:00:00", "UTC"),
+        ("1593597600000", "UTC", "2020-07-01 10:00:00", "UTC"),
+        ("Wed, 01 Jul 2020 12:00:00 +0200", "UTC", "2020-07-01 10:00:00", "+0200"),
+        ("Wed Jul 01 10:00:00 +0000 2020", "UTC", "2020-07-01 10:00:00", "+0000"),
+    ],
+)
+def test_timestamp_forms_become_utc_with_the_source_zone_kept(
+    ws, tmp_path, raw, tz, utc, source_tz
+):
+    res = ws.import_file(_one(tmp_path, raw), tz=tz)
+    assert res.accepted == 1, ws.quarantine()
+    got = ws.con.execute("SELECT CAST(created_at AS VARCHAR), source_tz FROM events").fetchone()
+    assert got == (utc, source_tz)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("yesterday at noon", "unknown timestamp format"),
+        ("3000-01-01T00:00:00", "in the future"),
+        ("0", "unknown timestamp format"),
+        ("1970-01-01T00:00:00", "before 1971"),
+        ("", "missing created_at"),
+    ],
+)
+def test_bad_timestamps_are_quarantined_with_the_reason(ws, tmp_path, raw, reason):
+    p = tmp_path / "mixed.csv"
+    good = csv_rows(SE_CSV)[:5]
+    with p.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(good[0]))
+        w.writeheader()
+        w.writerows(good)
+        w.writerow({**good[0], "event_id": "bad", "created_at": raw})
+    res = ws.import_file(p)
+    assert (res.accepted, res.quarantined) == (5, 1)
+    q = ws.quarantine()
+    assert q.field[0] == "created_at" and reason in q.reason[0]
+    assert json.loads(q.raw[0])["event_id"] == "bad"
+    assert q.record[0] == 6
+
+
+def test_unknown_time_zone_is_a_clear_error(ws):
+    with pytest.raises(LiensError, match="time zone"):
+        ws.import_file(SE_CSV, tz="Mars/Olympus")
+    assert count(ws, "SELECT count(*) FROM events") == 0
+
+
+# -- bad input --------------------------------------------------------------------------------
+
+
+def test_broken_quote_on_line_3_of_1000_costs_one_record(ws, tmp_path):
+    # 999 real records on one line each, then an opening quote that never closes on line 3.
+    rows = [r for r in csv_rows(SE_CSV) if "\n" not in r["text"] and "\r" not in r["text"]]
+    rows += [{**r, "event_id": r["event_id"] + "/copy"} for r in rows]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows[:999])
+    lines = buf.getvalue().splitlines(keepends=True)
+    assert len(lines) == 1000
+    cells = lines[2].split(",", 6)
+    lines[2] = ",".join(cells[:6]) + ',"' + cells[6].replace('"', "")
+    p = tmp_path / "broken.csv"
+    p.write_text("".join(lines))
+    res = ws.import_file(p)
+    assert_accounting(res)
+    assert (res.read, res.accepted, res.quarantined) == (999, 998, 1)
+    q = ws.quarantine()
+    assert q.line[0] == 3 and "quot" in q.reason[0]
+
+
+def test_a_line_with_missing_fields_is_quarantined_with_its_line(ws, tmp_path):
+    lines = SE_CSV.read_text().splitlines(keepends=True)[:20]
+    lines[4] = "only,three,fields\n"
+    p = tmp_path / "short.csv"
+    p.write_text("".join(lines))
+    res = ws.import_file(p)
+    assert_accounting(res)
+    assert res.quarantined == 1
+    q = ws.quarantine()
+    assert q.line[0] == 5 and "expected 10 fields, found 3" in q.reason[0]
+    assert q.raw[0] == "only,three,fields"
+
+
+def test_json_lines_with_one_invalid_line(ws, tmp_path):
+    raw = zstandard.ZstdDecompressor().decompress(REDDIT.read_bytes()).decode().splitlines()
+    raw[9] = raw[9][: len(raw[9]) // 2]  # cut in the middle
+    p = tmp_path / "cut.ndjson"
+    p.write_text("\n".join(raw) + "\n")
+    res = ws.import_file(
+        p,
+        platform="reddit",
+        columns={"event_id": "id", "actor": "author", "created_at": "created_utc"},
+        constants={"kind": "comment"},
+    )
+    assert (res.read, res.accepted, res.quarantined) == (300, 299, 1)
+    q = ws.quarantine()
+    assert q.line[0] == 10 and q.reason[0].startswith("invalid JSON")
+
+
+def test_duplicate_ids_inside_one_file(ws, tmp_path):
+    rows = csv_rows(SE_CSV)[:10]
+    same = dict(rows[3])
+    different = {**rows[4], "text": "edited afterwards"}
+    p = tmp_path / "dups.csv"
+    with p.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows([*rows, same, different])
+    res = ws.import_file(p)
+    assert (res.read, res.accepted, res.duplicate, res.quarantined) == (12, 10, 1, 1)
+    q = ws.quarantine()
+    assert q.field[0] == "event_id" and "different content" in q.reason[0]
+    assert q.record[0] == 12 and "record 5" in q.reason[0]
+
+
+def test_reimport_does_not_quarantine_twice(ws, tmp_path):
+    lines = SE_CSV.read_text().splitlines(keepends=True)[:20]
+    lines[4] = "only,three,fields\n"
+    p = tmp_path / "short.csv"
+    p.write_text("".join(lines))
+    ws.import_file(p)
+    again = ws.import_file(p)
+    assert again.quarantined == 1 and again.duplicate == again.read - 1
+    assert count(ws, "SELECT count(*) FROM quarantine") == 1
+
+
+def test_empty_file(ws, tmp_path):
+    p = tmp_path / "empty.csv"
+    p.write_bytes(b"")
+    with pytest.raises(SourceError, match="empty"):
+        ws.import_file(p)
+
+
+def test_header_only_file_yields_no_records(ws, tmp_path):
+    p = tmp_path / "header.csv"
+    p.write_text(SE_CSV.read_text().splitlines()[0] + "\n")
+    with pytest.raises(SourceError, match="no records"):
+        ws.import_file(p)
+
+
+@pytest.mark.parametrize("compress", ["gzip", "zstd"])
+def test_truncated_compressed_file_writes_nothing(ws, tmp_path, compress):
+    data = SE_CSV.read_bytes()
+    packed = (
+        gzip.compress(data) if compress == "gzip" else zstandard.ZstdCompressor().compress(data)
+    )
+    p = tmp_path / f"cut.csv.{'gz' if compress == 'gzip' else 'zst'}"
+    p.write_bytes(packed[: len(packed) * 2 // 3])
+    with pytest.raises(SourceError) as info:
+        ws.import_file(p)
+    assert str(p) in str(info.value)
+    assert count(ws, "SELECT count(*) FROM events") == 0
+    assert count(ws, "SELECT count(*) FROM imports") == 0
+
+
+def test_truncated_json_lines_gzip_writes_nothing(ws, tmp_path):
+    raw = zstandard.ZstdDecompressor().decompress(REDDIT.read_bytes())
+    packed = gzip.compress(raw)
+    p = tmp_path / "cut.ndjson.gz"
+    p.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(SourceError, match="ends early"):
+        ws.import_file(
+            p,
+            columns={"actor": "author", "created_at": "created_utc"},
+            constants={"kind": "comment"},
+            platform="reddit",
+        )
+    assert count(ws, "SELECT count(*) FROM events") == 0
+
+
+def test_missing_path(ws, tmp_path):
+    with pytest.raises(SourceError, match="no such file"):
+        ws.import_file(tmp_path / "nope.csv")
+
+
+def test_wrong_format_name(ws):
+    with pytest.raises(SourceError, match="unknown --format 'excel'"):
+        ws.import_file(SE_CSV, format="excel")
+
+
+def test_wrong_format_for_the_content(ws):
+    with pytest.raises(SourceError):
+        ws.import_file(SE_CSV, format="parquet")
+
+
+def test_mapping_to_a_missing_column_names_it(ws):
+    with pytest.raises(SourceError, match="'userA'"):
+        ws.import_file(HIGGS, **{**HIGGS_OPTIONS, "columns": {"actor": "userA"}})
+
+
+def test_a_file_with_no_usable_record_fails_and_writes_nothing(ws, tmp_path):
+    p = tmp_path / "all-bad.csv"
+    p.write_text("platform,kind,actor,created_at\nx,reply,a,soon\nx,reply,b,later\n")
+    with pytest.raises(SourceError, match="no record could be imported"):
+        ws.import_file(p)
+    assert count(ws, "SELECT count(*) FROM quarantine") == 0
+
+
+def test_workspace_that_is_not_duckdb(tmp_path):
+    p = tmp_path / "notes.duckdb"
+    p.write_text("shopping list\n")
+    with pytest.raises(WorkspaceError, match="not a DuckDB database"):
+        Workspace(p)
+
+
+def test_duckdb_file_that_is_not_a_workspace(tmp_path):
+    p = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(p))
+    con.execute("CREATE TABLE t (x INT)")
+    con.close()
+    with pytest.raises(WorkspaceError, match="not a liens workspace"):
+        Workspace(p)
+
+
+def test_workspace_from_a_newer_liens_is_refused(tmp_path):
+    p = tmp_path / "w.duckdb"
+    Workspace(p).close()
+    con = duckdb.connect(str(p))
+    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(WorkspaceError, match="newer liens"):
+        Workspace(p)
+
+
+def test_older_workspace_is_migrated(tmp_path, monkeypatch):
+    from liens.store import schema, workspace
+
+    p = tmp_path / "w.duckdb"
+    Workspace(p).close()
+    monkeypatch.setattr(workspace, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 1, ["ALTER TABLE accounts ADD COLUMN verified BOOLEAN"])
+    monkeypatch.setattr(workspace, "MIGRATIONS", schema.MIGRATIONS)
+    with Workspace(p) as w:
+        assert "verified" in w.table("accounts").columns
+        assert w.con.execute("SELECT value FROM meta").fetchone()[0] == "2"
+
+
+def test_kill_9_during_an_import_leaves_the_file_in_or_out(tmp_path):
+    # A file large enough that the import takes a few seconds.
+    rows = csv_rows(SE_CSV)
+    big = tmp_path / "big.csv"
+    with big.open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        for i in range(400):
+            for r in rows:
+                w.writerow({**r, "event_id": f"{r['event_id']}/{i}"})
+    ws_path = tmp_path / "w.duckdb"
+    Workspace(ws_path).close()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "liens.cli", "import", str(big), "-w", str(ws_path), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.5)
+    still_running = proc.poll() is None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    with Workspace(ws_path) as w:
+        n = count(w, "SELECT count(*) FROM events")
+        imports = count(w, "SELECT count(*) FROM imports")
+    assert still_running, "the import finished before it could be killed; make the file bigger"
+    assert (n, imports) in [(0, 0), (len(rows) * 400, 1)]
+
+
+def test_read_equals_accepted_plus_duplicate_plus_quarantined_on_a_mixed_file(ws, tmp_path):
+    rows = csv_rows(SE_CSV)[:50]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    w.writerows(rows)
+    w.writerows(rows[:5])  # duplicates
+    w.writerow({**rows[0], "event_id": "z1", "created_at": "never"})
+    w.writerow({**rows[0], "event_id": "z2", "kind": "not a kind!"})
+    w.writerow({**rows[0], "event_id": "z3", "kind": ""})
+    p = tmp_path / "mixed.csv"
+    p.write_text(buf.getvalue())
+    res = ws.import_file(p)
+    assert_accounting(res)
+    assert (res.accepted, res.duplicate, res.quarantined) == (50, 5, 3)
+    assert set(ws.quarantine().field) == {"created_at", "kind"}
