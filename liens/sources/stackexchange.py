@@ -20,8 +20,8 @@ prefixes the platform) are ``{site}/p/{Id}``, ``/c/``, ``/v/`` (votes), ``/h/`` 
 folder or archive (``beer.stackexchange.com``, ``stackoverflow.com-Posts.7z``) or the demo's
 Parquet metadata, else it is ``"stackexchange"`` (then no URL is given).
 
-Mapping (``target`` is always the owner of the publication acted on, NULL when the publication
-or its owner is unknown: deleted posts and deleted users stay unknown and are never merged):
+Mapping (``target`` is the owner of the publication acted on, or linked to for links; NULL when
+the publication or its owner is unknown: deleted posts and users stay unknown, never merged):
 
 =================  ==========================================================================
 Dump rows          Canonical rows
