@@ -152,7 +152,7 @@ def test_parquet_round_trip_of_an_export(ws, tmp_path):
 def test_csv_export_has_every_table(ws, tmp_path):
     ws.import_file(SE_CSV)
     paths = ws.export(tmp_path / "csv", "csv")
-    events = [p for p in paths if p.name == "events.csv"][0]
+    events = next(p for p in paths if p.name == "events.csv")
     assert len(csv_rows(events)) == count(ws, "SELECT count(*) FROM events")
     assert not list((tmp_path / "csv").glob("*.part"))
 
