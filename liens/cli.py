@@ -377,30 +377,18 @@ def demo(
 
 
 def main() -> None:
-    """Entry point: user mistakes become one line on stderr and a non-zero exit code."""
+    """Entry point: user mistakes become one line on stderr and a non-zero exit code.
+
+    Usage errors (unknown option, missing argument) are Click's: exit code 2 with the usage.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except LiensError as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         sys.exit(exc.exit_code)
-    except (typer.Exit, SystemExit) as exc:
-        code = getattr(exc, "exit_code", None)
-        if code is None:
-            code = getattr(exc, "code", 0)
-        sys.exit(code or 0)
-    except typer.Abort:
-        err.print("aborted")
-        sys.exit(130)
     except KeyboardInterrupt:
         err.print("interrupted: the file being imported was not written")
         sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 if __name__ == "__main__":

@@ -1,0 +1,146 @@
+"""The liens command: exit codes scripts can trust, JSON where output is data, no tracebacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SE_CSV = FIXTURES / "canonical" / "stackexchange_comments.csv"
+HIGGS = FIXTURES / "higgs_slice" / "higgs-activity-2000.txt.gz"
+HIGGS_TOML = Path(__file__).parent.parent / "docs" / "examples" / "higgs.toml"
+
+
+def liens(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "liens.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def wsp(tmp_path):
+    return tmp_path / "w.duckdb"
+
+
+def test_import_then_status_json(wsp):
+    r = liens("import", str(SE_CSV), "-w", str(wsp), "--json")
+    assert r.returncode == 0, r.stderr
+    [res] = json.loads(r.stdout)
+    assert res["read"] == res["accepted"] + res["duplicate"] + res["quarantined"] == 1000
+    s = json.loads(liens("status", "-w", str(wsp), "--json").stdout)
+    assert s["events"] == 1000 and s["by_kind"] == {"comment": 1000}
+    assert s["by_platform"] == {"stackexchange": 1000}
+    assert set(s) >= {
+        "events",
+        "by_kind",
+        "by_platform",
+        "accounts",
+        "posts",
+        "quarantined",
+        "first",
+        "last",
+    }
+    assert s["first"].startswith("2014-01-21") and s["quarantined"] == 0
+
+
+def test_workspace_from_the_environment(wsp, tmp_path):
+    env_run = subprocess.run(
+        [sys.executable, "-m", "liens.cli", "import", str(SE_CSV), "--json"],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "LIENS_WORKSPACE": str(wsp)},
+    )
+    assert env_run.returncode == 0, env_run.stderr
+    assert wsp.exists()
+
+
+def test_mapping_file_for_higgs(wsp):
+    r = liens("import", str(HIGGS), "-w", str(wsp), "--mapping", str(HIGGS_TOML), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)[0]["accepted"] == 2000
+    s = json.loads(liens("status", "-w", str(wsp), "--json").stdout)
+    assert set(s["by_kind"]) <= {"share", "mention", "reply"}
+
+
+def test_a_missing_file_is_one_line_and_exit_2(wsp):
+    r = liens("import", "/no/such/file.csv", "-w", str(wsp))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "/no/such/file.csv" in r.stderr and "no such file" in r.stderr
+
+
+def test_one_bad_file_among_good_ones_still_imports_the_good(wsp, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    r = liens("import", str(empty), str(SE_CSV), "-w", str(wsp), "--json")
+    assert r.returncode == 2
+    results = json.loads(r.stdout)
+    assert "error" in results[0] and results[1]["accepted"] == 1000
+
+
+def test_not_a_workspace_is_exit_3_without_traceback(tmp_path):
+    p = tmp_path / "x.duckdb"
+    p.write_text("not a database")
+    r = liens("status", "-w", str(p))
+    assert r.returncode == 3
+    assert "Traceback" not in r.stderr and "not a DuckDB database" in r.stderr
+
+
+def test_bad_option_value_is_a_usage_error(wsp):
+    r = liens("import", str(SE_CSV), "-w", str(wsp), "--map", "actor")
+    assert r.returncode == 1 and "NAME=VALUE" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_unknown_option_is_a_usage_error(wsp):
+    r = liens("status", "-w", str(wsp), "--colour")
+    assert r.returncode == 2 and "No such option" in r.stderr
+
+
+def test_quarantine_lists_reasons(wsp, tmp_path):
+    with SE_CSV.open(newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if "\n" not in r["text"]][:9]
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    lines = buf.getvalue().splitlines(keepends=True)
+    lines[3] = "a,b\n"
+    p = tmp_path / "q.csv"
+    p.write_text("".join(lines))
+    assert liens("import", str(p), "-w", str(wsp)).returncode == 0
+    rows = json.loads(liens("quarantine", "-w", str(wsp), "--json").stdout)
+    assert len(rows) == 1 and rows[0]["line"] == 4 and "expected 10 fields" in rows[0]["reason"]
+
+
+def test_analyze_export_and_tables(wsp, tmp_path):
+    liens("import", str(SE_CSV), "-w", str(wsp))
+    r = liens("analyze", "-w", str(wsp), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["tables"]["activity_daily"] > 0
+    out = tmp_path / "export"
+    assert liens("export", "-w", str(wsp), "--format", "csv", "--out", str(out)).returncode == 0
+    assert (out / "events.csv").exists() and (out / "activity_daily.csv").exists()
+    tables = json.loads(liens("tables", "-w", str(wsp), "--json").stdout)
+    assert tables["events"] == 1000
+
+
+def test_analyze_on_an_empty_workspace_says_what_to_do(wsp):
+    liens("status", "-w", str(wsp))  # creates nothing: status is read-only
+    r = liens("analyze", "-w", str(wsp))
+    assert r.returncode == 1 and "import data first" in r.stderr
+
+
+def test_help_has_examples():
+    r = liens("import", "--help")
+    assert r.returncode == 0 and "--map" in r.stdout and "Examples" in r.stdout
