@@ -1,0 +1,383 @@
+"""Functions computing ties: who interacts with whom, how, how often and how strongly.
+
+A *tie* is an ordered pair of accounts (source -> target) on one platform with at least one
+event whose ``actor`` is the source and whose ``target`` is the target, inside the window and
+layers of :class:`~liens.analysis.AnalysisParams`. Events without both ends (a post, an
+anonymous vote) and self-interactions are not ties.
+
+Two views are returned:
+
+``ties`` (directed)
+    one row per (platform, source, target): counts per kind, time span, orientation and
+    multiplexity of that direction, plus the strength of the pair it belongs to.
+``ties_undirected``
+    one row per unordered pair (platform, a, b) with a < b: the two directions together, the
+    Granovetter components and the composite ``strength``.
+
+Tie strength is a property of the pair (Granovetter 1973 treats it as symmetric), so both
+directed rows of a pair carry the same strength; the orientation columns say how one-sided
+the pair is (Lemieux 1982).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from liens.analysis import AnalysisParams
+from liens.analysis.window import events_query
+
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_COMPONENT_WEIGHTS",
+    "DEFAULT_KIND_WEIGHTS",
+    "directed_ties",
+    "pair_ties",
+    "strength_components",
+    "ties",
+]
+
+# Interaction weight per kind for the "frequency/intensity" dimension: writing to someone
+# (message, reply, comment) costs more than reacting (Granovetter's "amount of time").
+DEFAULT_KIND_WEIGHTS: dict[str, float] = {
+    "message": 3.0,
+    "reply": 3.0,
+    "comment": 3.0,
+    "quote": 2.0,
+    "share": 1.5,
+    "mention": 1.5,
+    "rating": 1.0,
+    "follow": 1.0,
+    "accept": 1.0,
+    "reaction": 0.5,
+    "vote": 0.5,
+}
+_OTHER_KIND_WEIGHT = 1.0
+INTIMATE_KINDS = ("message", "reply")  # private messages and direct answers
+AMPLIFYING_KINDS = ("share", "quote", "mention")  # services: making the other visible
+
+# Components of tie strength, each in [0, 1], in the order of the columns.
+COMPONENTS = (
+    "frequency",
+    "duration",
+    "recency",
+    "intimacy",
+    "mutuality",
+    "services",
+    "structural",
+    "emotional",
+)
+# Frequency, duration, recency, mutuality, structural and the half-life were tuned on
+# CollegeMsg (observe before the median message time, label = active again before the 70th
+# percentile) and reported on a later split (bench/eval_tie_strength.py). Intimacy, services
+# and emotional are constant or absent there: their weight 1 is a prior, not a measurement.
+# Components absent from the data (emotional without tone) drop out of the weighted mean.
+DEFAULT_COMPONENT_WEIGHTS: dict[str, float] = {
+    "frequency": 1.0,
+    "duration": 0.5,
+    "recency": 2.0,
+    "intimacy": 1.0,
+    "mutuality": 0.0,
+    "services": 1.0,
+    "structural": 2.0,
+    "emotional": 1.0,
+}
+DEFAULT_RECENCY_HALF_LIFE_DAYS = 7.0
+DEFAULT_STRONG_QUANTILE = 0.8
+
+
+def _option(params: AnalysisParams, name: str, default: Any) -> Any:
+    return params.options.get(name, default) if params.options else default
+
+
+def _kind_weights(params: AnalysisParams) -> dict[str, float]:
+    return {**DEFAULT_KIND_WEIGHTS, **_option(params, "kind_weights", {})}
+
+
+def _tie_events(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> tuple[str, list, bool]:
+    """SQL of the events that are ties, with their kind weight; and whether tone is present."""
+    sql, args = events_query(params, layered=True)
+    cols = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
+    has_tone = "tone" in cols
+    weights = _kind_weights(params)
+    cases = " ".join(f"WHEN '{k}' THEN {float(w)!r}" for k, w in weights.items())
+    tone = "CAST(tone AS DOUBLE)" if has_tone else "CAST(NULL AS DOUBLE)"
+    return (
+        f"""SELECT platform, actor, target, kind, created_at, context,
+  CASE kind {cases} ELSE {_OTHER_KIND_WEIGHT} END AS w, {tone} AS tone
+FROM ({sql}) WHERE actor IS NOT NULL AND target IS NOT NULL AND actor <> target""",
+        args,
+        has_tone,
+    )
+
+
+def _kinds(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> list[str]:
+    return [
+        r[0] for r in con.execute(f"SELECT DISTINCT kind FROM ({sql}) ORDER BY 1", args).fetchall()
+    ]
+
+
+def _window(con: duckdb.DuckDBPyConnection, sql: str, args: list, params: AnalysisParams):
+    lo, hi = con.execute(f"SELECT min(created_at), max(created_at) FROM ({sql})", args).fetchone()
+    start = pd.Timestamp(params.start) if params.start else lo
+    end = pd.Timestamp(params.end) if params.end else hi
+    return start, end
+
+
+def _aggregate_sql(kinds: list[str], directed: bool) -> str:
+    """Per-pair aggregation on integer account ids (``_tn``), shared by both views."""
+    a, b = ("s", "t") if directed else ("least(s, t)", "greatest(s, t)")
+    per_kind = ",\n  ".join(
+        f"CAST(coalesce(sum(c) FILTER (WHERE kind = '{k}'), 0) AS BIGINT) AS n_{k}" for k in kinds
+    )
+    intimate = ", ".join(f"'{k}'" for k in INTIMATE_KINDS)
+    return f"""
+WITH e AS (SELECT *, {a} AS _a, {b} AS _b FROM te),
+pk AS (
+  SELECT _a, _b, kind, count(*) AS c, sum(w) AS sw, min(created_at) AS lo,
+    max(created_at) AS hi, sum(abs(tone)) AS tone_sum, count(tone) AS tone_n
+  FROM e GROUP BY ALL),
+p AS (
+  SELECT _a, _b, sum(c) AS n_events, sum(sw) AS weighted_count,
+    {per_kind},
+    min(lo) AS first_at, max(hi) AS last_at, count(*) AS n_kinds,
+    greatest(ln(sum(c)) - sum(c * ln(c)) / sum(c), 0.0) AS kind_entropy,
+    coalesce(sum(c) FILTER (WHERE kind IN ({intimate})), 0) AS n_intimate,
+    sum(tone_sum) / nullif(sum(tone_n), 0) AS tone_intensity
+  FROM pk GROUP BY ALL),
+d AS (
+  SELECT _a, _b, count(DISTINCT day) AS active_days, count(DISTINCT context) AS n_contexts
+  FROM e GROUP BY ALL)
+SELECT p.*, d.active_days, d.n_contexts FROM p JOIN d USING (_a, _b)"""
+
+
+def pair_ties(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> pd.DataFrame:
+    """Undirected ties with Granovetter's strength: one row per unordered pair of accounts.
+
+    Two accounts are tied when at least one event goes from one to the other (``actor`` to
+    ``target``) in the window and layers. The pair's *strength* is a weighted mean of
+    components in [0, 1], one per dimension of Granovetter (1973) observable in logs:
+
+    .. math::
+
+        s_{ab} = \\frac{\\sum_c \\omega_c x_c}{\\sum_c \\omega_c}
+
+    over the components :math:`x_c` that are defined for the data (see
+    :func:`strength_components`), with weights :math:`\\omega_c` from
+    ``params.options["component_weights"]`` (default :data:`DEFAULT_COMPONENT_WEIGHTS`).
+
+    Parameters
+    ----------
+    con : DuckDB connection to a workspace.
+    params : window (``start``/``end``), ``layers`` (kinds kept) and ``options``:
+        ``kind_weights`` (dict kind -> weight, merged over :data:`DEFAULT_KIND_WEIGHTS`),
+        ``component_weights``, ``recency_half_life_days`` (default 7),
+        ``strong_quantile`` (default 0.8), ``reciprocity_threshold`` (default 1 event).
+
+    Returns
+    -------
+    DataFrame with columns ``platform, a, b`` (a < b), ``n_events``, ``weighted_count``
+    (events weighted by kind), ``n_<kind>`` per kind present, ``first_at``, ``last_at``,
+    ``active_days`` (distinct UTC days with an event), ``duration_days`` (last - first),
+    ``recency_days`` (window end - last), ``n_kinds``, ``n_contexts``, ``kind_entropy``
+    (Shannon entropy in nats of the kinds' shares), ``w_ab``, ``w_ba`` (weighted counts each
+    way), ``reciprocated``, ``orientation`` (``bilateral``/``unilateral``), ``balance``
+    (min/max of the two weighted counts), the components ``c_<name>`` for each name in
+    :data:`COMPONENTS`, ``strength`` and ``strength_class`` (``strong``/``weak``).
+
+    Notes
+    -----
+    ``c_emotional`` is NaN when events have no ``tone`` column (the dimension is then absent
+    from the mean and the docs say so). ``strength_class`` is ``strong`` when the strength is
+    at or above the ``strong_quantile`` quantile of the platform's pairs: a relative split,
+    as Granovetter's strong/weak is relative to the network.
+
+    References
+    ----------
+    Granovetter, M. S. (1973). The strength of weak ties. American Journal of Sociology,
+    78(6), 1360-1380. Lemieux, V. (1982). Réseaux et appareils. Maloine.
+    Gilbert, E., & Karahalios, K. (2009). Predicting tie strength with social media. CHI.
+
+    Examples
+    --------
+    >>> pairs = pair_ties(con, AnalysisParams())  # doctest: +SKIP
+    >>> pairs.nlargest(5, "strength")[["a", "b", "strength"]]  # doctest: +SKIP
+    """
+    return ties(con, params)[1]
+
+
+def directed_ties(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> pd.DataFrame:
+    """Directed ties: one row per ordered pair (platform, source, target).
+
+    Columns as :func:`pair_ties` for one direction (``n_events``, ``weighted_count``,
+    ``n_<kind>``, times, multiplexity), plus the orientation of the direction:
+    ``w_back`` (weighted count target -> source), ``reciprocated``, ``orientation``,
+    ``balance`` = min(w_ij, w_ji) / max(w_ij, w_ji) and
+    ``dominance`` = (w_ij - w_ji) / (w_ij + w_ji) in [-1, 1] (1 = entirely one way from the
+    source), and the pair's ``strength``, ``strength_class`` and components.
+    """
+    return ties(con, params)[0]
+
+
+def ties(
+    con: duckdb.DuckDBPyConnection, params: AnalysisParams
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both views at once: ``(directed, undirected)``; see :func:`pair_ties`."""
+    sql, args, _ = _tie_events(con, params)
+    kinds = _kinds(con, sql, args)
+    start, end = _window(con, sql, args, params)
+    threshold = float(_option(params, "reciprocity_threshold", 1.0))
+    try:
+        _stage(con, sql, args)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _td AS {_aggregate_sql(kinds, True)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _tu AS {_aggregate_sql(kinds, False)}")
+        undirected = con.execute(_pairs_sql(threshold)).df()
+        undirected = strength_components(undirected, params, start=start, end=end)
+        con.register("_strength", undirected[_STRENGTH_COLUMNS])
+        directed = con.execute(_directed_sql(threshold)).df()
+        con.unregister("_strength")
+    finally:
+        for t in ("te", "_tn", "_td", "_tu"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    _times(directed, end)
+    undirected = undirected.drop(columns=["_a", "_b"])
+    return directed, undirected
+
+
+_STRENGTH_COLUMNS = ["_a", "_b", "strength", "strength_class"] + [f"c_{c}" for c in COMPONENTS]
+
+
+def _stage(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> None:
+    """Materialise the slice once with integer account ids (``_tn``) ordered like the names.
+
+    Ids are unique across platforms, so pairs never mix platforms, and ordered by (platform,
+    account) so that ``a < b`` by id is also ``a < b`` by name.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ev AS {sql}", args)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _tn AS
+SELECT platform, account, CAST(row_number() OVER (ORDER BY platform, account) - 1 AS INTEGER)
+  AS id
+FROM (SELECT platform, actor AS account FROM _ev UNION SELECT platform, target FROM _ev)""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE te AS
+SELECT ns.id AS s, nt.id AS t, kind, created_at, CAST(created_at AS DATE) AS day, context, w,
+  tone
+FROM _ev e JOIN _tn ns ON ns.platform = e.platform AND ns.account = e.actor
+JOIN _tn nt ON nt.platform = e.platform AND nt.account = e.target""")
+    con.execute("DROP TABLE _ev")
+
+
+def _pairs_sql(threshold: float) -> str:
+    """Undirected rows with both directions' weighted counts and amplification."""
+    amp = ", ".join(f"'{k}'" for k in AMPLIFYING_KINDS)
+    return f"""
+WITH m AS (SELECT s, t, count(*) AS m FROM te WHERE kind IN ({amp}) GROUP BY ALL)
+SELECT na.platform, na.account AS a, nb.account AS b, u.* EXCLUDE (_a, _b),
+  coalesce(f.weighted_count, 0) AS w_ab, coalesce(r.weighted_count, 0) AS w_ba,
+  coalesce(f.n_events, 0) >= {threshold} AND coalesce(r.n_events, 0) >= {threshold}
+    AS reciprocated,
+  coalesce(mf.m, 0) AS m_ab, coalesce(mr.m, 0) AS m_ba, u._a, u._b
+FROM _tu u
+JOIN _tn na ON na.id = u._a JOIN _tn nb ON nb.id = u._b
+LEFT JOIN _td f ON f._a = u._a AND f._b = u._b
+LEFT JOIN _td r ON r._a = u._b AND r._b = u._a
+LEFT JOIN m mf ON mf.s = u._a AND mf.t = u._b
+LEFT JOIN m mr ON mr.s = u._b AND mr.t = u._a
+ORDER BY u._a, u._b"""
+
+
+def _directed_sql(threshold: float) -> str:
+    back = "coalesce(r.weighted_count, 0)"
+    recip = f"d.n_events >= {threshold} AND coalesce(r.n_events, 0) >= {threshold}"
+    return f"""
+SELECT ns.platform, ns.account AS source, nt.account AS target,
+  d.* EXCLUDE (_a, _b, n_intimate, tone_intensity),
+  {back} AS w_back, {recip} AS reciprocated,
+  CASE WHEN {recip} THEN 'bilateral' ELSE 'unilateral' END AS orientation,
+  least(d.weighted_count, {back}) / greatest(d.weighted_count, {back}) AS balance,
+  (d.weighted_count - {back}) / (d.weighted_count + {back}) AS dominance,
+  st.* EXCLUDE (_a, _b)
+FROM _td d
+JOIN _tn ns ON ns.id = d._a JOIN _tn nt ON nt.id = d._b
+LEFT JOIN _td r ON r._a = d._b AND r._b = d._a
+JOIN _strength st ON st._a = least(d._a, d._b) AND st._b = greatest(d._a, d._b)
+ORDER BY d._a, d._b"""
+
+
+def _times(df: pd.DataFrame, end) -> None:
+    day = pd.Timedelta(days=1)
+    df["duration_days"] = (df["last_at"] - df["first_at"]) / day
+    df["recency_days"] = (pd.Timestamp(end) - df["last_at"]) / day
+
+
+def strength_components(
+    pairs: pd.DataFrame,
+    params: AnalysisParams,
+    *,
+    start,
+    end,
+) -> pd.DataFrame:
+    """Add the Granovetter components ``c_<name>``, ``strength`` and ``strength_class``.
+
+    Each component is in [0, 1]:
+
+    - ``c_frequency`` = ln(1 + W) / ln(1 + max W), W the pair's kind-weighted event count,
+      max over the platform's pairs (frequency and intensity);
+    - ``c_duration`` = duration_days / window length in days (how long the tie has lasted);
+    - ``c_recency`` = 2^(-recency_days / h), h = ``recency_half_life_days`` (default 7);
+    - ``c_intimacy`` = share of the pair's events that are private messages or replies;
+    - ``c_mutuality`` = min(w_ab, w_ba) / max(w_ab, w_ba) (the exchange goes both ways);
+    - ``c_services`` = min(m_ab, m_ba) / max(m_ab, m_ba), m the shares, quotes and mentions
+      each way (mutual amplification; 0 when neither amplifies the other);
+    - ``c_structural`` = |N(a) ∩ N(b)| / |N(a) ∪ N(b)| on the undirected graph of the pairs
+      (Jaccard of neighbourhoods, as ``networkx.jaccard_coefficient``);
+    - ``c_emotional`` = mean absolute ``tone`` of the pair's events, clipped to [0, 1]; NaN
+      when events carry no tone.
+
+    The composite is the weighted mean over the components that are not NaN; the strong
+    class is the top ``1 - strong_quantile`` share of the platform's pairs by strength.
+    """
+    out = pairs.copy()
+    _times(out, end)
+    wab, wba = out["w_ab"].to_numpy(float), out["w_ba"].to_numpy(float)
+    out["orientation"] = np.where(out["reciprocated"], "bilateral", "unilateral")
+    out["balance"] = np.minimum(wab, wba) / np.maximum(wab, wba)
+    window_days = max((pd.Timestamp(end) - pd.Timestamp(start)) / pd.Timedelta(days=1), 1e-9)
+    half_life = float(_option(params, "recency_half_life_days", DEFAULT_RECENCY_HALF_LIFE_DAYS))
+    wmax = out.groupby("platform")["weighted_count"].transform("max")
+    out["c_frequency"] = np.log1p(out["weighted_count"]) / np.log1p(wmax)
+    out["c_duration"] = (out["duration_days"] / window_days).clip(0.0, 1.0)
+    out["c_recency"] = np.exp2(-out["recency_days"].clip(lower=0.0) / half_life)
+    out["c_intimacy"] = out.pop("n_intimate") / out["n_events"]
+    out["c_mutuality"] = out["balance"]
+    mab, mba = out.pop("m_ab").to_numpy(float), out.pop("m_ba").to_numpy(float)
+    out["c_services"] = np.divide(
+        np.minimum(mab, mba), np.maximum(mab, mba), out=np.zeros(len(out)), where=(mab + mba) > 0
+    )
+    out["c_structural"] = _jaccard(out)
+    out["c_emotional"] = out.pop("tone_intensity").clip(0.0, 1.0)
+    weights = {**DEFAULT_COMPONENT_WEIGHTS, **_option(params, "component_weights", {})}
+    comp = out[[f"c_{c}" for c in COMPONENTS]].to_numpy(dtype=float)
+    w = np.array([float(weights.get(c, 0.0)) for c in COMPONENTS])
+    present = ~np.isnan(comp)
+    num = np.where(present, comp, 0.0) @ w
+    den = present.astype(float) @ w
+    out["strength"] = np.divide(num, den, out=np.full(len(out), np.nan), where=den > 0)
+    q = float(_option(params, "strong_quantile", DEFAULT_STRONG_QUANTILE))
+    cut = out.groupby("platform")["strength"].transform(lambda s: s.quantile(q))
+    out["strength_class"] = np.where(out["strength"] >= cut, "strong", "weak")
+    return out
+
+
+def _jaccard(pairs: pd.DataFrame) -> np.ndarray:
+    """Jaccard similarity of the two ends' neighbourhoods, computed by igraph in C.
+
+    ``_a``/``_b`` are account ids unique across platforms: one graph holds every platform.
+    """
+    edges = pairs[["_a", "_b"]].to_numpy(dtype=np.int64)
+    n = int(edges.max()) + 1 if len(edges) else 0
+    g = ig.Graph(n=n, edges=edges, directed=False)
+    return np.asarray(g.similarity_jaccard(pairs=edges, loops=False))
