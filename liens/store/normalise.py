@@ -14,8 +14,8 @@ __all__ = ["EVENT_STATUS_SQL", "MACROS_SQL", "NORMALISE_EVENTS_SQL", "REPEATED_I
 MACROS_SQL = r"""
 CREATE OR REPLACE TEMP MACRO liens_ts_num(n) AS (
   CASE
-    WHEN n >= 1e8 AND n < 1e10 THEN timezone('UTC', to_timestamp(n))
-    WHEN n >= 1e11 AND n < 1e13 THEN timezone('UTC', to_timestamp(n / 1000))
+    WHEN n >= 1e8 AND n < 1e10 THEN make_timestamp(CAST(round(n * 1e6) AS BIGINT))
+    WHEN n >= 1e11 AND n < 1e13 THEN make_timestamp(CAST(round(n * 1e3) AS BIGINT))
   END);
 CREATE OR REPLACE TEMP MACRO liens_ts_text(s) AS (
   timezone('UTC', coalesce(
