@@ -45,8 +45,10 @@ def volume_chart(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> tuple[Ch
     for kind in order:
         part = rows[rows["kind"] == kind]
         fig.add_bar(
-            x=part["period"],
-            y=part["n"],
+            # plain lists: plotly would otherwise encode arrays as base64 typed arrays,
+            # which readers of the embedded JSON (and tests) cannot check by eye
+            x=[d.isoformat() for d in part["period"]],
+            y=[int(n) for n in part["n"]],
             name=ctx.kind(kind),
             marker_color=kind_color(kind),
             hovertemplate=f"%{{x|{date_fmt}}} · {ctx.kind(kind)}: %{{y:,}}<extra></extra>",

@@ -1,0 +1,31 @@
+"""Fixtures shared by the test modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DEMO = Path(__file__).resolve().parents[1] / "liens" / "demo" / "beer_stackexchange"
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB workspace file holding the bundled demo, imported and analysed once per session.
+
+    The connection is closed before returning: open the file (read-only if you only read).
+    """
+    from liens.analysis import run_analyses
+    from liens.sources import ReadOptions, detect_reader
+    from liens.store import import_chunks, open_workspace
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    con = open_workspace(path)
+    try:
+        reader = detect_reader(DEMO)
+        options = ReadOptions()
+        import_chunks(con, DEMO, reader.read(DEMO, options), fmt=reader.name, options=options)
+        run_analyses(con)
+    finally:
+        con.close()
+    return path
