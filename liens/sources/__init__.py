@@ -12,6 +12,7 @@ from pathlib import Path
 from liens.errors import SourceError
 from liens.sources.base import Chunk, Reader, ReadOptions, Rejected, Reset
 from liens.sources.files import check_readable, head
+from liens.sources.mastodon import MastodonReader
 from liens.sources.tabular import CsvReader, JsonLinesReader, ParquetReader
 
 __all__ = [
@@ -38,7 +39,13 @@ def _platform_readers() -> list[Reader]:
 
 
 # Specific formats first, generic tables last.
-READERS: list[Reader] = [*_platform_readers(), ParquetReader(), JsonLinesReader(), CsvReader()]
+READERS: list[Reader] = [
+    *_platform_readers(),
+    MastodonReader(),
+    ParquetReader(),
+    JsonLinesReader(),
+    CsvReader(),
+]
 
 
 def get_reader(name: str) -> Reader:
