@@ -36,10 +36,11 @@ from liens.errors import LiensError, SourceError
 from liens.model import ACCOUNT_COLUMNS, CONTENT_KINDS, EVENT_COLUMNS, KIND_ALIASES, POST_COLUMNS
 from liens.sources.base import Chunk, ReadOptions, Rejected, Reset
 from liens.store.normalise import (
-    EVENT_STATUS_SQL,
     MACROS_SQL,
-    NORMALISE_EVENTS_SQL,
+    NEW_EVENTS_SQL,
+    OCCURRENCE_SQL,
     REPEATED_IDS_SQL,
+    STAGE_EVENTS_SQL,
 )
 
 __all__ = ["ImportResult", "file_digest", "import_chunks"]
@@ -103,27 +104,40 @@ class _Ingest:
         self.options = options
         self.rejects: list[Rejected] = []
         self.rows_read = 0
+        self.staged = 0
 
     # -- staging -----------------------------------------------------------------------------
     def reset(self) -> None:
-        for table in _STAGE_SPECS:
-            self.con.execute(_stage_ddl(table))
-        self.con.execute(
+        """Empty staging tables (a new file, or a reader starting again)."""
+        con = self.con
+        for table in ("accounts", "posts"):
+            con.execute(_stage_ddl(table))
+        computed = (
+            "n_platform VARCHAR, n_kind VARCHAR, p_ts TIMESTAMP, p_tz VARCHAR, _reason VARCHAR, "
+            "_field VARCHAR, _hash VARCHAR, _given_id VARCHAR"
+        )
+        con.execute(_stage_ddl("events")[:-1] + f", {computed})")
+        con.execute(
             "CREATE OR REPLACE TEMP TABLE stage_rejects (record BIGINT, line BIGINT, "
             "field VARCHAR, reason VARCHAR, raw VARCHAR)"
         )
+        kinds = {k.lower(): v for k, v in KIND_ALIASES.items()}
+        kinds.update({k.strip().lower(): v for k, v in self.options.kinds.items()})
+        con.execute("CREATE OR REPLACE TEMP TABLE kind_map (raw VARCHAR, canonical VARCHAR)")
+        con.executemany("INSERT INTO kind_map VALUES (?, ?)", list(kinds.items()))
         self.rejects = []
         self.rows_read = 0
         self.staged = 0
 
     def stage(self, chunk: Chunk) -> None:
+        """Stage a chunk; event rows get their parsed time, checks and content hash now."""
         spec = _STAGE_SPECS.get(chunk.table)
         if spec is None:
             raise ValueError(f"unknown table {chunk.table!r}")
         data = chunk.data
-        unknown = [c for c in data.column_names if c not in spec and c != "_record"]
         if "_record" not in data.column_names:
             raise ValueError("reader gave a chunk without _record")
+        unknown = [c for c in data.column_names if c not in spec and c != "_record"]
         if unknown:
             raise ValueError(f"reader gave non-canonical columns {unknown}")
         # _row orders everything staged for this file (records restart in each table).
@@ -131,19 +145,23 @@ class _Ingest:
             "_row", pa.array(range(self.staged, self.staged + data.num_rows), pa.int64())
         )
         self.staged += data.num_rows
-        select = ['"_row"']
-        for c in data.column_names:
-            if c == "_row":
-                continue
-            target = "VARCHAR[]" if c in _LIST_COLUMNS else "VARCHAR"
-            if c == "_record":
-                target = "BIGINT"
-            select.append(f'CAST("{c}" AS {target}) AS "{c}"')
+        present = set(data.column_names)
+        casts = ['"_row"', 'CAST("_record" AS BIGINT) AS "_record"']
+        for c in spec:
+            sqltype = "VARCHAR[]" if c in _LIST_COLUMNS else "VARCHAR"
+            expr = f'CAST("{c}" AS {sqltype})' if c in present else f"CAST(NULL AS {sqltype})"
+            casts.append(f'{expr} AS "{c}"')
         self.con.register("_chunk", data)
         try:
-            self.con.execute(
-                f"INSERT INTO stage_{chunk.table} BY NAME SELECT {', '.join(select)} FROM _chunk"
-            )
+            if chunk.table == "events":
+                self.con.execute(
+                    STAGE_EVENTS_SQL.format(casts=", ".join(casts)),
+                    {"platform": self.options.platform, "tz": self.options.tz},
+                )
+            else:
+                self.con.execute(
+                    f"INSERT INTO stage_{chunk.table} BY NAME SELECT {', '.join(casts)} FROM _chunk"
+                )
         finally:
             self.con.unregister("_chunk")
         if chunk.table != "posts":
@@ -160,21 +178,12 @@ class _Ingest:
             return
         tbl = pa.table(
             {
-                "record": [r.record for r in self.rejects],
-                "line": [r.line for r in self.rejects],
-                "field": [r.field for r in self.rejects],
-                "reason": [r.reason for r in self.rejects],
-                "raw": [r.raw[:100_000] for r in self.rejects],
-            },
-            schema=pa.schema(
-                [
-                    ("record", pa.int64()),
-                    ("line", pa.int64()),
-                    ("field", pa.string()),
-                    ("reason", pa.string()),
-                    ("raw", pa.string()),
-                ]
-            ),
+                "record": pa.array([r.record for r in self.rejects], pa.int64()),
+                "line": pa.array([r.line for r in self.rejects], pa.int64()),
+                "field": pa.array([r.field for r in self.rejects], pa.string()),
+                "reason": pa.array([r.reason for r in self.rejects], pa.string()),
+                "raw": pa.array([r.raw[:100_000] for r in self.rejects], pa.string()),
+            }
         )
         self.con.register("_rej", tbl)
         try:
@@ -183,40 +192,30 @@ class _Ingest:
             self.con.unregister("_rej")
         self.rejects = []
 
-    # -- normalising -------------------------------------------------------------------------
-    def normalise_events(self, platform_default: str | None, tz: str) -> None:
-        con = self.con
-        kinds = {k.lower(): v for k, v in KIND_ALIASES.items()}
-        kinds.update({k.strip().lower(): v for k, v in self.options.kinds.items()})
-        con.execute("CREATE OR REPLACE TEMP TABLE kind_map (raw VARCHAR, canonical VARCHAR)")
-        if kinds:
-            con.executemany("INSERT INTO kind_map VALUES (?, ?)", list(kinds.items()))
-        con.execute(NORMALISE_EVENTS_SQL, {"platform": platform_default, "tz": tz})
-        con.execute(REPEATED_IDS_SQL)
-        con.execute(EVENT_STATUS_SQL)
-
+    # -- writing -----------------------------------------------------------------------------
     def write(self, result: ImportResult, digest: str, fmt: str) -> None:
         con = self.con
         opts = self.options
         platform = opts.platform
         tz = opts.tz
         self.flush_rejects()
-        self.normalise_events(platform, tz)
+        con.execute(OCCURRENCE_SQL)
+        con.execute(REPEATED_IDS_SQL)
         import_id = con.execute("SELECT nextval('import_seq')").fetchone()[0]
         src = str(self.path)
         ev_cols = list(EVENT_COLUMNS)
 
         def ev_expr(c: str) -> str:
             return {
-                "event_id": "t._eid",
-                "platform": "t.platform",
-                "kind": "t.kind",
-                "created_at": "t.p_ts",
-                "source_tz": "t.p_tz",
+                "event_id": "_eid",
+                "platform": "n_platform",
+                "kind": "n_kind",
+                "created_at": "p_ts",
+                "source_tz": "p_tz",
                 "value": "try_cast(value AS DOUBLE)",
-                "source_record": "s._record",
-                "source_file": "?",
-                "import_id": "?",
+                "source_record": "_record",
+                "source_file": "$src",
+                "import_id": "$import_id",
                 "hashtags": (
                     "coalesce(hashtags, CASE WHEN text IS NOT NULL THEN regexp_extract_all("
                     r"text, '(?:^|[^\p{L}\p{N}_&/=#])#([\p{L}\p{N}_]+)', 1) END)"
@@ -228,16 +227,16 @@ class _Ingest:
                 ),
             }.get(c, c)
 
-        con.execute(
+        inserted = con.execute(
             f"INSERT INTO events ({', '.join(ev_cols)}) SELECT "
-            f"{', '.join(ev_expr(c) for c in ev_cols)} "
-            "FROM stage_events s JOIN status_events t USING (_row) WHERE t._status = 'accepted'",
-            [src, import_id],
-        )
-        counts = dict(
-            con.execute("SELECT _status, count(*) FROM status_events GROUP BY 1").fetchall()
-        )
-        result.events = counts.get("accepted", 0)
+            f"{', '.join(ev_expr(c) for c in ev_cols)} FROM ({NEW_EVENTS_SQL})",
+            {"src": src, "import_id": import_id},
+        ).fetchone()[0]
+        (valid,) = con.execute("SELECT count(*) FROM stage_events WHERE _reason IS NULL").fetchone()
+        (conflicts,) = con.execute(
+            "SELECT count(*) FROM repeated_ids WHERE _rn > 1 AND _hash <> _first_hash"
+        ).fetchone()
+        result.events = inserted
         result.unknown_actor = con.execute(
             "SELECT count(*) FROM events WHERE import_id = ? AND actor IS NULL", [import_id]
         ).fetchone()[0]
@@ -249,14 +248,14 @@ class _Ingest:
 CREATE OR REPLACE TEMP TABLE new_quarantine AS
 SELECT record, line, field, reason, raw FROM stage_rejects
 UNION ALL
-SELECT n._record, NULL, n._field, n._reason, to_json(struct_pack({raw_cols}))::VARCHAR
-FROM stage_events s JOIN norm_events n USING (_row) WHERE n._reason IS NOT NULL
+SELECT s._record, NULL, s._field, s._reason, to_json(struct_pack({raw_cols}))::VARCHAR
+FROM stage_events s WHERE s._reason IS NOT NULL
 UNION ALL
-SELECT t._record, NULL, 'event_id',
-  'event_id ' || t._eid || ' already used by record ' || t._first_record ||
+SELECT r._record, NULL, 'event_id',
+  'event_id ' || r._given_id || ' already used by record ' || r._first_record ||
   ' of this file with different content',
   to_json(struct_pack({raw_cols}))::VARCHAR
-FROM stage_events s JOIN status_events t USING (_row) WHERE t._status = 'conflict'
+FROM stage_events s JOIN repeated_ids r USING (_row) WHERE r._rn > 1 AND r._hash <> r._first_hash
 """
         )
         n_quarantined = con.execute("SELECT count(*) FROM new_quarantine").fetchone()[0]
@@ -277,7 +276,7 @@ WHERE NOT EXISTS (
 
         result.read = self.rows_read
         result.accepted = result.events + acc_new
-        result.duplicate = counts.get("duplicate", 0) + acc_dup
+        result.duplicate = (valid - conflicts - inserted) + acc_dup
         result.quarantined = n_quarantined + acc_rej
         result.accounts_new = acc_new + self._implied_accounts(import_id)
         result.import_id = import_id
