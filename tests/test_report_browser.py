@@ -81,7 +81,11 @@ def test_volume_chart_draws_one_bar_trace_per_kind(loaded, demo_workspace):
 def test_heatmap_is_drawn_with_seven_days(loaded):
     page = loaded[0]
     assert page.locator("#chart-2 g.hm image").count() == 1
-    days = page.locator("#chart-2 g.ytick text").evaluate_all("els => els.map(e => e.textContent)")
+    # read the day labels from top to bottom as drawn: Monday must be the top row
+    days = page.locator("#chart-2 g.ytick text").evaluate_all(
+        """els => els.map(e => [e.getBoundingClientRect().top, e.textContent])
+                     .sort((a, b) => a[0] - b[0]).map(p => p[1])"""
+    )
     assert days == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 

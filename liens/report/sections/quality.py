@@ -30,7 +30,9 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
     examples = [
         {
             "file": PurePath(f).name if f else "",
-            "line": line if line is not None else record,
+            # the line in the file when the reader knows it, else the record's number
+            "line": line,
+            "record": record,
             "field": field,
             "reason": reason,
             "raw": (raw or "")[:_RAW_CHARS] + ("…" if raw and len(raw) > _RAW_CHARS else ""),
