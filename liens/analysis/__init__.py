@@ -57,6 +57,11 @@ ANALYSES: list[Analysis] = [
     Analysis(
         "activity", "volume over time, by kind, by weekday and hour", "liens.analysis.activity"
     ),
+    Analysis(
+        "network",
+        "ties and tie strength, member metrics, communities, structural holes, groupability",
+        "liens.analysis.network",
+    ),
 ]
 
 

@@ -8,6 +8,8 @@ undirected graph; spectral ones (PageRank, eigenvector) use the interaction coun
 
 from __future__ import annotations
 
+import warnings
+
 import igraph as ig
 import numpy as np
 
@@ -77,7 +79,9 @@ def eigenvector(gu: ig.Graph) -> np.ndarray:
     """
     if gu.ecount() == 0:
         return np.full(gu.vcount(), np.nan)
-    x = np.asarray(gu.eigenvector_centrality(weights="weight"))
+    with warnings.catch_warnings():  # igraph warns on disconnected graphs: documented above
+        warnings.simplefilter("ignore", RuntimeWarning)
+        x = np.asarray(gu.eigenvector_centrality(weights="weight"))
     return x / np.linalg.norm(x)
 
 

@@ -1,0 +1,236 @@
+"""The relational-bases analysis: ties, member metrics, network figures, communities, bridges,
+contact suggestions and signed balance, as tables for ``liens analyze``.
+
+Tables written:
+
+``ties``, ``ties_undirected``
+    see :mod:`liens.analysis.ties`.
+``members`` (network columns)
+    ``platform, account, degree_in, degree_out, strength_in, strength_out, reciprocity,
+    pagerank, betweenness, closeness, harmonic, eigenvector, clustering, coreness,
+    constraint, effective_size, efficiency, hierarchy, brokerage_role, community,
+    multiplexity`` (definitions in :mod:`~liens.analysis.centrality`,
+    :mod:`~liens.analysis.structural_holes`, :mod:`~liens.analysis.communities`;
+    ``multiplexity`` = share of the member's ties that run through 2 or more kinds).
+``network``
+    one row per platform: see :func:`network_summary`.
+``communities``, ``bridges``
+    see :mod:`liens.analysis.communities`.
+``suggestions``
+    see :func:`liens.analysis.groupability.suggestions`.
+``signed_balance`` and ``balance_members``
+    when the window holds ``rating`` events: see :mod:`liens.analysis.balance`.
+"""
+
+from __future__ import annotations
+
+import time
+
+import duckdb
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from liens.analysis import AnalysisParams
+from liens.analysis.centrality import (
+    EXACT_MAX_NODES,
+    clustering,
+    coreness,
+    degrees,
+    eigenvector,
+    pagerank,
+    path_centralities,
+    reciprocity,
+)
+from liens.analysis.communities import bridges, community_summary, leiden
+from liens.analysis.graph import directed_graph, undirected_graph
+from liens.analysis.structural_holes import brokerage_roles, burt_measures
+from liens.analysis.ties import ties
+
+__all__ = ["MEMBER_COLUMNS", "member_metrics", "network_summary", "run"]
+
+MEMBER_COLUMNS = [
+    "platform",
+    "account",
+    "degree_in",
+    "degree_out",
+    "strength_in",
+    "strength_out",
+    "reciprocity",
+    "pagerank",
+    "betweenness",
+    "closeness",
+    "harmonic",
+    "eigenvector",
+    "clustering",
+    "coreness",
+    "constraint",
+    "effective_size",
+    "efficiency",
+    "hierarchy",
+    "brokerage_role",
+    "community",
+    "multiplexity",
+]
+
+
+def member_metrics(
+    gd: ig.Graph, gu: ig.Graph, pairs: pd.DataFrame, platform: str, params: AnalysisParams
+) -> tuple[pd.DataFrame, dict]:
+    """Member table of one platform and the facts the network table reports about it.
+
+    ``gd`` and ``gu`` share the vertex order (build ``gu`` with ``accounts=gd.vs["name"]``).
+    """
+    opts = params.options or {}
+    timings: dict[str, float] = {}
+
+    def timed(name, fn, *a, **k):
+        t = time.perf_counter()
+        r = fn(*a, **k)
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
+        return r
+
+    df = pd.DataFrame({"platform": platform, "account": gd.vs["name"]})
+    for k, v in timed("degrees", degrees, gd).items():
+        df[k] = v
+    df["reciprocity"] = timed("degrees", reciprocity, gd)
+    df["pagerank"] = timed("pagerank", pagerank, gd)
+    pc = timed(
+        "paths",
+        path_centralities,
+        gu,
+        exact_max_nodes=int(opts.get("exact_max_nodes", EXACT_MAX_NODES)),
+        pivots=int(opts.get("pivots", 256)),
+        seed=params.seed,
+    )
+    for k in ("betweenness", "closeness", "harmonic"):
+        df[k] = pc[k]
+    df["eigenvector"] = timed("eigenvector", eigenvector, gu)
+    df["clustering"] = timed("clustering", clustering, gu)
+    df["coreness"] = timed("coreness", coreness, gu)
+    for k, v in timed("structural_holes", burt_measures, gu).items():
+        df[k] = v
+    community = timed(
+        "communities",
+        leiden,
+        gu,
+        resolution=float(opts.get("resolution", 1.0)),
+        seed=params.seed,
+    )
+    roles = timed("brokerage", brokerage_roles, gd, community)
+    df["brokerage_role"] = roles["brokerage_role"].to_numpy()
+    df["community"] = community
+    df["multiplexity"] = _multiplexity(pairs, df["account"])
+    facts = {
+        "betweenness_method": pc["method"],
+        "betweenness_pivots": pc["pivots"],
+        "betweenness_rel_error": pc["betweenness_rel_error"],
+        "modularity": gu.modularity(community, weights="weight") if gu.ecount() else np.nan,
+        "n_communities": int(community.max()) + 1 if len(community) else 0,
+        "timings": timings,
+    }
+    return df[MEMBER_COLUMNS], facts
+
+
+def _multiplexity(pairs: pd.DataFrame, accounts: pd.Series) -> np.ndarray:
+    multi = (pairs["n_kinds"] >= 2).astype(float)
+    ends = pd.concat(
+        [
+            pd.DataFrame({"account": pairs["a"], "m": multi}),
+            pd.DataFrame({"account": pairs["b"], "m": multi}),
+        ]
+    )
+    return accounts.map(ends.groupby("account")["m"].mean()).to_numpy(float)
+
+
+def network_summary(gd: ig.Graph, gu: ig.Graph, platform: str, facts: dict) -> dict:
+    """Whole-network figures of one platform (one row of the ``network`` table).
+
+    - ``nodes``, ``edges`` (directed ties), ``density`` = edges / (n (n - 1));
+    - ``reciprocity`` = share of directed ties whose reverse exists (igraph's "default"
+      mode, = ``networkx.overall_reciprocity``; igraph's "ratio" mode would count mutual
+      pairs over connected pairs instead);
+    - ``transitivity`` = 3 x triangles / connected triples (global clustering);
+    - ``average_clustering`` = mean local clustering with 0 for degree < 2, as
+      ``networkx.average_clustering`` (the member column is NaN there instead);
+    - ``components_weak``, ``components_strong``, ``largest_component_share`` (weak);
+    - ``assortativity`` = degree assortativity of the undirected graph (Newman 2002);
+    - ``dyads_mutual``, ``dyads_asymmetric``, ``dyads_null`` (Holland & Leinhardt dyad census);
+    - ``modularity`` of the Leiden partition, ``n_communities``;
+    - ``diameter`` (exact up to the exact-node limit, else a double-sweep lower bound:
+      ``diameter_method`` says which);
+    - ``betweenness_method`` / ``betweenness_pivots`` / ``betweenness_rel_error``.
+    """
+    n, m = gd.vcount(), gd.ecount()
+    weak = gd.connected_components(mode="weak")
+    dyads = gd.dyad_census()
+    local = np.nan_to_num(np.asarray(gu.transitivity_local_undirected(mode="zero")))
+    row = {
+        "platform": platform,
+        "nodes": n,
+        "edges": m,
+        "density": m / (n * (n - 1)) if n > 1 else np.nan,
+        "reciprocity": gd.reciprocity(ignore_loops=True, mode="default") if m else np.nan,
+        "transitivity": gu.transitivity_undirected() if n > 2 else np.nan,
+        "average_clustering": float(local.mean()) if n else np.nan,
+        "components_weak": len(weak),
+        "components_strong": len(gd.connected_components(mode="strong")),
+        "largest_component_share": max(weak.sizes()) / n if n else np.nan,
+        "assortativity": gu.assortativity_degree(directed=False) if gu.ecount() else np.nan,
+        "dyads_mutual": int(dyads.mutual),
+        "dyads_asymmetric": int(dyads.asymmetric),
+        "dyads_null": int(dyads.null),
+    }
+    row["diameter"], row["diameter_method"] = _diameter(gu)
+    row.update({k: v for k, v in facts.items() if k != "timings"})
+    return row
+
+
+def _diameter(gu: ig.Graph) -> tuple[float, str]:
+    if gu.vcount() <= EXACT_MAX_NODES:
+        return float(gu.diameter(directed=False, unconn=True)), "exact"
+    # double sweep (Magnien et al. 2009): BFS from a vertex of the largest component, then
+    # from the farthest vertex found; the eccentricity is a lower bound of the diameter
+    comp = gu.connected_components().giant()
+    start = int(np.argmax(comp.degree()))
+    far = int(np.argmax(comp.distances(source=[start])[0]))
+    return float(max(comp.eccentricity(vertices=[far]))), "double-sweep lower bound"
+
+
+def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.DataFrame]:
+    """Registry adapter: every table listed in the module docstring."""
+    from liens.analysis.balance import signed_balance
+    from liens.analysis.groupability import closure_over_time, suggestions
+
+    directed, undirected = ties(con, params)
+    members, network, coms, brs, sugg = [], [], [], [], []
+    for platform, dpart in directed.groupby("platform", sort=True):
+        upart = undirected[undirected["platform"] == platform]
+        gd = directed_graph(dpart)
+        gu = undirected_graph(upart, accounts=np.asarray(gd.vs["name"], dtype=object))
+        mem, facts = member_metrics(gd, gu, upart, platform, params)
+        row = network_summary(gd, gu, platform, facts)
+        row["closure_rate"] = closure_over_time(con, params, platform=platform)["closure_rate"]
+        network.append(row)
+        members.append(mem)
+        coms.append(community_summary(con, mem, gu, params))
+        brs.append(bridges(upart, mem))
+        sugg.append(suggestions(gu, k=int((params.options or {}).get("suggestions_k", 10))))
+        sugg[-1].insert(0, "platform", platform)
+    out = {
+        "ties": directed,
+        "ties_undirected": undirected,
+        "members": _concat(members, MEMBER_COLUMNS),
+        "network": pd.DataFrame(network),
+        "communities": _concat(coms),
+        "bridges": _concat(brs),
+        "suggestions": _concat(sugg),
+    }
+    out.update(signed_balance(con, params))
+    return out
+
+
+def _concat(parts: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
+    if parts:
+        return pd.concat(parts, ignore_index=True)
+    return pd.DataFrame(columns=columns or [])
