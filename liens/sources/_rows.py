@@ -1,0 +1,123 @@
+"""Building canonical chunks row by row, for readers that parse records in Python.
+
+The platform readers (Twitter, Reddit, Telegram, RumourEval) turn each source record into one or
+more canonical rows; :class:`RowBuffer` collects them and hands the store an Arrow chunk every
+``batch_rows`` rows, so a large file never becomes one list of Python objects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from liens.model import ACCOUNT_COLUMNS, EVENT_COLUMNS, POST_COLUMNS
+from liens.sources.base import Chunk, Table
+
+__all__ = ["EVENT_FIELDS", "RowBuffer", "Rows", "dumps", "files_matching", "text_or_none"]
+
+EVENT_FIELDS = tuple(
+    c for c in EVENT_COLUMNS if c not in ("source_file", "source_record", "import_id")
+)
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "events": EVENT_FIELDS,
+    "accounts": tuple(ACCOUNT_COLUMNS),
+    "posts": tuple(POST_COLUMNS),
+}
+_LISTS = ("hashtags", "mentions")
+
+
+def dumps(value: Any) -> str | None:
+    """Compact JSON of a dict (None when it is empty): the ``extra`` of a row."""
+    if not value:
+        return None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def text_or_none(value: Any) -> str | None:
+    """A scalar as text; None, empty strings, dicts and lists as None."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _cell(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _list(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    return [v if isinstance(v, str) else str(v) for v in value if v is not None]
+
+
+class RowBuffer:
+    """Rows of one canonical table; :meth:`add` returns a chunk when ``batch_rows`` are held."""
+
+    def __init__(self, table: Table, batch_rows: int) -> None:
+        self.table = table
+        self.fields = _FIELDS[table]
+        self.batch_rows = max(1, batch_rows)
+        self.rows: list[dict[str, Any]] = []
+        self.records: list[int] = []
+
+    def add(self, record: int, row: dict[str, Any]) -> Chunk | None:
+        self.rows.append(row)
+        self.records.append(record)
+        return self.flush() if len(self.rows) >= self.batch_rows else None
+
+    def flush(self) -> Chunk | None:
+        if not self.rows:
+            return None
+        data: dict[str, pa.Array] = {}
+        for f in self.fields:
+            values = [r.get(f) for r in self.rows]
+            if all(v is None for v in values):
+                continue
+            if f in _LISTS:
+                data[f] = pa.array([_list(v) for v in values], pa.list_(pa.string()))
+            else:
+                data[f] = pa.array([_cell(v) for v in values], pa.string())
+        data["_record"] = pa.array(self.records, pa.int64())
+        self.rows, self.records = [], []
+        return Chunk(self.table, pa.table(data))
+
+
+class Rows:
+    """One buffer per table, flushed together."""
+
+    def __init__(self, batch_rows: int) -> None:
+        self.buffers = {t: RowBuffer(t, batch_rows) for t in ("accounts", "events", "posts")}
+
+    def add(self, table: Table, record: int, row: dict[str, Any]) -> Iterator[Chunk]:
+        chunk = self.buffers[table].add(record, row)
+        if chunk is not None:
+            yield chunk
+
+    def flush(self) -> Iterator[Chunk]:
+        for buffer in self.buffers.values():
+            chunk = buffer.flush()
+            if chunk is not None:
+                yield chunk
+
+
+def files_matching(folder: Path, patterns: Iterable[str]) -> list[Path]:
+    """Files of ``folder`` matching any glob pattern, sorted, each once."""
+    found: dict[Path, None] = {}
+    for pattern in patterns:
+        for p in sorted(folder.glob(pattern)):
+            if p.is_file():
+                found.setdefault(p, None)
+    return list(found)
