@@ -11,6 +11,7 @@ from pathlib import Path
 
 from liens.errors import SourceError
 from liens.sources.base import Chunk, Reader, ReadOptions, Rejected, Reset
+from liens.sources.bluesky import BlueskyReader
 from liens.sources.files import check_readable, head
 from liens.sources.mastodon import MastodonReader
 from liens.sources.tabular import CsvReader, JsonLinesReader, ParquetReader
@@ -42,6 +43,7 @@ def _platform_readers() -> list[Reader]:
 READERS: list[Reader] = [
     *_platform_readers(),
     MastodonReader(),
+    BlueskyReader(),
     ParquetReader(),
     JsonLinesReader(),
     CsvReader(),

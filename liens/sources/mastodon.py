@@ -65,7 +65,7 @@ from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_text
 from liens.sources.stackexchange import html_to_text
 
-__all__ = ["MastodonReader", "account_from_uri"]
+__all__ = ["MastodonReader", "RowCollector", "account_from_uri"]
 
 _ARCHIVE_FILES = ("outbox.json", "likes.json", "following_accounts.csv", "actor.json")
 # https://host/users/NAME/statuses/ID (Mastodon), https://host/@NAME/ID (its web URLs).
@@ -135,8 +135,12 @@ def _json(obj: Any) -> str | None:
     return json.dumps(obj, ensure_ascii=False, default=str) if obj else None
 
 
-class _Out:
-    """Collects rows per table and yields them as chunks of ``batch`` rows."""
+class RowCollector:
+    """Collects rows per table and yields them as chunks of ``batch`` rows.
+
+    Shared by the readers of social platforms that parse records in Python (Mastodon, Bluesky,
+    blogs, LinkedIn, Meta): an account is emitted once per read, at its first record.
+    """
 
     def __init__(self, platform: str, batch: int) -> None:
         self.platform = platform
@@ -170,7 +174,7 @@ class _Out:
 class _Statuses:
     """Maps Status entities; ``index`` first learns ids -> uri and account ids -> acct."""
 
-    def __init__(self, out: _Out) -> None:
+    def __init__(self, out: RowCollector) -> None:
         self.out = out
         self.uri_of: dict[str, str] = {}
         self.parent_of: dict[str, str] = {}
@@ -185,7 +189,7 @@ class _Statuses:
         if sid and _str(status.get("in_reply_to_id")):
             self.parent_of[sid] = _str(status.get("in_reply_to_id"))  # type: ignore[assignment]
         account = status.get("account")
-        for a in (account, *(status.get("mentions") or [])):
+        for a in (account, *_list(status.get("mentions"))):
             if isinstance(a, dict) and _str(a.get("id")):
                 name = _acct(a, status.get("url"))
                 if name:
@@ -327,7 +331,7 @@ def _owner(folder: Path, options: ReadOptions) -> tuple[str | None, dict | None]
     return None, None
 
 
-def _activity_rows(act: Any, record: int, out: _Out, raw: str) -> Rejected | None:
+def _activity_rows(act: Any, record: int, out: RowCollector, raw: str) -> Rejected | None:
     if not isinstance(act, dict):
         return Rejected(record, "an activity must be a JSON object", raw)
     kind = act.get("type")
@@ -448,7 +452,7 @@ class MastodonReader:
         """Stream the statuses or the archive as events, accounts and posts (see module doc)."""
         path = Path(path)
         check_readable(path)
-        out = _Out(options.platform or "mastodon", options.batch_rows)
+        out = RowCollector(options.platform or "mastodon", options.batch_rows)
         if path.is_dir():
             files = [path / n for n in _ARCHIVE_FILES if (path / n).is_file()]
             if not files:
@@ -514,7 +518,7 @@ class MastodonReader:
                 continue
             yield record, lineno, value, line.rstrip("\n")
 
-    def _statuses(self, file: Path, out: _Out) -> Iterator[Chunk | Rejected]:
+    def _statuses(self, file: Path, out: RowCollector) -> Iterator[Chunk | Rejected]:
         records = list(self._records(file))
         mapper = _Statuses(out)
         for _, _, value, _ in records:
@@ -533,7 +537,7 @@ class MastodonReader:
 
     # the archive -----------------------------------------------------------------------
 
-    def _actor(self, owner: str | None, doc: dict | None, out: _Out) -> Iterator[Chunk]:
+    def _actor(self, owner: str | None, doc: dict | None, out: RowCollector) -> Iterator[Chunk]:
         if owner and doc:
             extra = {
                 k: doc.get(k) for k in ("id", "url", "discoverable", "manuallyApprovesFollowers")
@@ -550,7 +554,9 @@ class MastodonReader:
             )
         return iter(())
 
-    def _collection(self, file: Path, owner: str | None, out: _Out) -> Iterator[Chunk | Rejected]:
+    def _collection(
+        self, file: Path, owner: str | None, out: RowCollector
+    ) -> Iterator[Chunk | Rejected]:
         with open_text(file) as fh:
             try:
                 doc = json.load(fh)
@@ -586,7 +592,9 @@ class MastodonReader:
                     yield problem
             yield from out.flush()
 
-    def _following(self, file: Path, owner: str | None, out: _Out) -> Iterator[Chunk | Rejected]:
+    def _following(
+        self, file: Path, owner: str | None, out: RowCollector
+    ) -> Iterator[Chunk | Rejected]:
         when = _mtime(file)
         with open_text(file) as fh:
             reader = csv.reader(fh)
