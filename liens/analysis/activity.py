@@ -7,7 +7,9 @@ Tables written by ``liens analyze``:
     acting that day). Days are UTC calendar days.
 ``activity_hourly``
     one row per (weekday, hour) in UTC: ``events``, ``actors``; weekday 0 = Monday (ISO 8601
-    day number minus one). The raw material of the best-time analysis.
+    day number minus one). The raw material of the best-time analysis. Events a source dates
+    to the day only (``extra.time_precision = "day"``, e.g. Stack Exchange votes) have no hour
+    and are left out.
 ``members`` (activity columns)
     per account: ``events_out`` (events it made), ``events_in`` (events addressed to it),
     ``posts`` (publications it created: post, reply, comment, quote, share),
@@ -39,13 +41,18 @@ FROM ({sql}) GROUP BY ALL ORDER BY day, platform, kind""",
 
 
 def activity_hourly(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> pd.DataFrame:
-    """Events and distinct actors per weekday (0 = Monday) and hour of day, in UTC."""
+    """Events and distinct actors per weekday (0 = Monday) and hour of day, in UTC.
+
+    Events dated to the day only have no hour: they are left out rather than piled at 0 h.
+    """
     sql, args = events_query(params)
     return con.execute(
         f"""
 SELECT isodow(created_at) - 1 AS weekday, hour(created_at) AS hour,
   count(*) AS events, count(DISTINCT actor) AS actors
-FROM ({sql}) GROUP BY ALL ORDER BY weekday, hour""",
+FROM ({sql})
+WHERE extra IS NULL OR json_extract_string(extra, '$.time_precision') IS DISTINCT FROM 'day'
+GROUP BY ALL ORDER BY weekday, hour""",
         args,
     ).df()
 

@@ -66,28 +66,16 @@ def volume_chart(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> tuple[Ch
 
 def heatmap(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> tuple[Chart, int]:
     """Events per weekday (rows, Monday first) and UTC hour; returns the chart and the number
-    of day-precision events taken out of hour 0.
-
-    Sources that date some events to the day only (Stack Exchange votes) put them all at
-    midnight, where they would outshine every real hour. They are subtracted when
-    ``activity_hourly`` covers the whole ``events`` table (no analysis window), so the
-    subtraction is exact; otherwise the table is shown as computed.
+    of events dated to the day only, which ``activity_hourly`` leaves out (they have no hour).
     """
     grid = [[0] * 24 for _ in range(7)]
-    total = 0
     for weekday, hour, n in con.execute(
         "SELECT weekday, hour, events FROM activity_hourly"
     ).fetchall():
         grid[int(weekday)][int(hour)] = int(n)
-        total += int(n)
-    removed = 0
-    if total == con.execute("SELECT count(*) FROM events").fetchone()[0]:
-        for weekday, n in con.execute(
-            """SELECT isodow(created_at) - 1, count(*) FROM events
-               WHERE json_extract_string(extra, '$.time_precision') = 'day' GROUP BY ALL"""
-        ).fetchall():
-            grid[int(weekday)][0] -= int(n)
-            removed += int(n)
+    removed = con.execute(
+        "SELECT count(*) FROM events WHERE json_extract_string(extra, '$.time_precision') = 'day'"
+    ).fetchone()[0]
     days = [ctx.locale.weekday(i) for i in range(7)]
     hours = [f"{h} h" if ctx.lang == "fr" else f"{h}:00" for h in range(24)]
     word = ctx.locale.t("activity.heatmap_hover")
