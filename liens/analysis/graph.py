@@ -214,7 +214,7 @@ def _write_gexf(nodes: pd.DataFrame, edges: pd.DataFrame, path: Path) -> None:
     timed = "first_at" in edges and edges["first_at"].notna().any()
     graph_attrs = {"defaultedgetype": "directed", "mode": "dynamic" if timed else "static"}
     if timed:
-        graph_attrs["timeformat"] = "datetime"
+        graph_attrs["timeformat"] = "date"  # ISO 8601 values; "date" is what networkx reads
     graph = ET.SubElement(root, "graph", graph_attrs)
     ncols = _exportable(nodes, {"id", "account"})
     ecols = _exportable(edges, {"source", "target"})

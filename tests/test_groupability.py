@@ -1,0 +1,87 @@
+"""Contact suggestions equal networkx's link-prediction indices; paths and closure."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from test_centrality import to_igraph
+from test_ties import workspace
+
+from liens.analysis import AnalysisParams
+from liens.analysis.graph import write_graph
+from liens.analysis.groupability import closure_over_time, connection_paths, suggestions
+
+
+@pytest.mark.parametrize("graph", [nx.karate_club_graph, nx.florentine_families_graph])
+def test_suggestion_scores_equal_networkx(graph):
+    G = graph()
+    g, _ = to_igraph(G)
+    got = suggestions(g, k=1000).set_index(["account", "suggestion"])
+    for fn, col in (
+        (nx.adamic_adar_index, "adamic_adar"),
+        (nx.resource_allocation_index, "resource_allocation"),
+        (nx.jaccard_coefficient, "jaccard"),
+    ):
+        ref = {(u, v): p for u, v, p in fn(G) if p > 0}
+        assert len(got) == 2 * len(ref)  # each candidate listed for both accounts
+        for (u, v), p in ref.items():
+            assert got.loc[(u, v), col] == pytest.approx(p, abs=1e-9)
+            assert got.loc[(v, u), col] == pytest.approx(p, abs=1e-9)
+    cn = {(u, v): len(list(nx.common_neighbors(G, u, v))) for u, v in got.index}
+    assert all(got["common_neighbors"] == pd.Series(cn))
+
+
+def test_top_k_keeps_the_best_adamic_adar_per_account():
+    g, _ = to_igraph(nx.karate_club_graph())
+    full = suggestions(g, k=1000)
+    top = suggestions(g, k=3)
+    assert top.groupby("account").size().max() == 3
+    best = full.sort_values("adamic_adar", ascending=False).groupby("account").head(1)
+    merged = best.merge(top[top["rank"] == 1], on="account")
+    assert np.allclose(merged["adamic_adar_x"], merged["adamic_adar_y"])
+
+
+def test_connection_paths_shortest_strongest_and_mutual(tmp_path):
+    con = workspace(tmp_path)
+    res = connection_paths(con, "ann", "dan")
+    assert res["hops"] == 2
+    assert res["shortest"] == [["ann", "cat", "dan"]]
+    assert res["strongest"][0] == "ann" and res["strongest"][-1] == "dan"
+    assert 0 < res["strongest_product"] <= 1
+    mutual = connection_paths(con, "ann", "cat")["mutual"]
+    assert list(mutual["account"]) == ["bob"]
+
+
+def test_closure_over_time_counts_the_triad_closed(tmp_path):
+    text = (
+        "actor,target,ts,kind\n"
+        "a,b,2024-01-01T00:00:00,message\nb,c,2024-01-02T00:00:00,message\n"
+        "c,d,2024-01-02T00:00:00,message\nz,y,2024-01-02T00:00:00,message\n"
+        "a,c,2024-01-10T00:00:00,message\n"
+    )
+    con = workspace(tmp_path, text)
+    res = closure_over_time(con, AnalysisParams(), at="2024-01-05")
+    # at t: path a-b-c-d has open triads a-b-c and b-c-d; a-c closes one of them
+    assert res["open_triads"] == 2 and res["closed_triads"] == 1
+    assert res["closure_rate"] == 0.5
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_export_is_read_back_by_networkx(tmp_path, fmt):
+    from liens.analysis.ties import directed_ties
+
+    con = workspace(tmp_path)
+    path = write_graph(con, tmp_path / f"g.{fmt}", fmt, AnalysisParams())
+    G = nx.read_gexf(path) if fmt == "gexf" else nx.read_graphml(path)
+    ties = directed_ties(con, AnalysisParams())
+    expect = {
+        ("demo:" + s, "demo:" + t) for s, t in zip(ties["source"], ties["target"], strict=False)
+    }
+    assert set(G.edges()) == expect
+    assert set(G.nodes()) == {n for e in expect for n in e}
+    e = G.edges["demo:ann", "demo:bob"]
+    row = ties.set_index(["source", "target"]).loc[("ann", "bob")]
+    assert float(e["strength"]) == pytest.approx(row["strength"])
+    assert int(e["n_message"]) == 1 and e["orientation"] == "bilateral"
