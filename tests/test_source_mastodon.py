@@ -192,6 +192,8 @@ def mutated_file(draw) -> bytes:
     items = base if isinstance(base, list) else base["orderedItems"]
     for item in items:
         for _ in range(draw(st.integers(0, 3))):
+            if not item:
+                break
             keys = sorted(item)
             key = draw(st.sampled_from(keys))
             if draw(st.booleans()):
@@ -199,7 +201,7 @@ def mutated_file(draw) -> bytes:
             else:
                 item[key] = draw(_JUNK)
         for nested in ("account", "object", "reblog"):
-            if isinstance(item.get(nested), dict) and draw(st.booleans()):
+            if isinstance(item.get(nested), dict) and item[nested] and draw(st.booleans()):
                 item[nested][draw(st.sampled_from(sorted(item[nested])))] = draw(_JUNK)
     if draw(st.booleans()):
         items.append(draw(_JUNK))

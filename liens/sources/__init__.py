@@ -11,6 +11,7 @@ from pathlib import Path
 
 from liens.errors import SourceError
 from liens.sources.base import Chunk, Reader, ReadOptions, Rejected, Reset
+from liens.sources.blogs import BlogReader
 from liens.sources.bluesky import BlueskyReader
 from liens.sources.files import check_readable, head
 from liens.sources.mastodon import MastodonReader
@@ -43,6 +44,7 @@ def _platform_readers() -> list[Reader]:
 READERS: list[Reader] = [
     *_platform_readers(),
     MastodonReader(),
+    BlogReader(),
     BlueskyReader(),
     ParquetReader(),
     JsonLinesReader(),
