@@ -62,6 +62,34 @@ ANALYSES: list[Analysis] = [
         "ties and tie strength, member metrics, communities, structural holes, groupability",
         "liens.analysis.network",
     ),
+    Analysis(
+        "engagement",
+        "interactions per publication, quality-weighted engagement, engagement rate, ROE",
+        "liens.analysis.engagement",
+    ),
+    Analysis(
+        "forecast",
+        "two-hour rule: engagement velocity and forecast of final engagement",
+        "liens.analysis.forecast",
+    ),
+    Analysis(
+        "timing",
+        "best time to publish: audience activity, engagement by slot, regularity",
+        "liens.analysis.timing",
+    ),
+    Analysis(
+        "content_types",
+        "content types of posts and their engagement",
+        "liens.analysis.content_types",
+    ),
+    Analysis(
+        "hashtags",
+        "hashtags with variants merged, co-occurrence, trends",
+        "liens.analysis.hashtags",
+    ),
+    Analysis(
+        "campaigns", "campaign ROI and ROE (with a campaign file)", "liens.analysis.campaigns"
+    ),
 ]
 
 
