@@ -408,7 +408,7 @@ def classify_texts(
     """
     own = con is None
     con = con or duckdb.connect()
-    df = pd.DataFrame({"i": range(len(texts)), "text": list(texts)})
+    df = pd.DataFrame({"i": range(len(texts)), "text": pd.Series(list(texts), dtype="string")})
     con.register("_ct_texts", df)
     try:
         parts, args = [], []

@@ -245,7 +245,8 @@ def velocity_curves(
                 "share_started": float((n > 0).mean()) if len(n) else np.nan,
             }
         )
-    return pd.DataFrame(rows)
+    cols = ["hours", "posts", "p10", "p25", "p50", "p75", "p90", "mean", "share_of_final"]
+    return pd.DataFrame(rows, columns=[*cols, "share_started"])
 
 
 def fit_forecasts(
@@ -293,7 +294,9 @@ def fit_forecasts(
                 "share_zero_early": float((early == 0).mean()),
             }
         )
-    return pd.DataFrame(rows), models
+    cols = ["early_hours", "reference_hours", "posts", "ratio", "beta", "resid_low"]
+    cols += ["resid_high", "level", "share_zero_early"]
+    return pd.DataFrame(rows, columns=cols), models
 
 
 def post_status(
