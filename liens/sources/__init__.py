@@ -14,6 +14,7 @@ from liens.sources.base import Chunk, Reader, ReadOptions, Rejected, Reset
 from liens.sources.blogs import BlogReader
 from liens.sources.bluesky import BlueskyReader
 from liens.sources.files import check_readable, head
+from liens.sources.linkedin import LinkedInReader
 from liens.sources.mastodon import MastodonReader
 from liens.sources.tabular import CsvReader, JsonLinesReader, ParquetReader
 
@@ -46,6 +47,7 @@ READERS: list[Reader] = [
     MastodonReader(),
     BlogReader(),
     BlueskyReader(),
+    LinkedInReader(),
     ParquetReader(),
     JsonLinesReader(),
     CsvReader(),

@@ -1,0 +1,146 @@
+"""The LinkedIn export reader, on an export folder written from LinkedIn's documentation.
+
+Expected values are counted here with ``csv`` from the fixture files (see
+``tests/fixtures/linkedin/SOURCE.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from liens.api import Workspace
+from liens.errors import SourceError
+
+EXPORT = Path(__file__).parent / "fixtures" / "linkedin" / "export"
+OWNER = "ericdelcroix"
+FUZZ = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    text = (EXPORT / name).read_text()
+    if text.startswith("Notes:"):
+        text = text[text.index("First Name,") :]
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture
+def ws(tmp_path):
+    with Workspace(tmp_path / "w.duckdb") as w:
+        yield w
+
+
+def kinds(ws) -> dict[str, int]:
+    return dict(ws.sql("SELECT kind, count(*) FROM events GROUP BY 1").values.tolist())
+
+
+def test_the_export_folder_gives_every_file_its_kind(ws):
+    res = ws.import_file(EXPORT)
+    assert res.format == "linkedin" and res.quarantined == 0
+    messages = rows("messages.csv")
+    expected_messages = sum(len(m["RECIPIENT PROFILE URLS"].split(",")) for m in messages)
+    assert kinds(ws) == {
+        "follow": 2 * len(rows("Connections.csv")),  # a connection is mutual: both directions
+        "post": len(rows("Shares.csv")),
+        "comment": len(rows("Comments.csv")),
+        "reaction": len(rows("Reactions.csv")),
+        "message": expected_messages,
+    }
+
+
+def test_the_owner_is_found_and_connections_go_both_ways(ws):
+    ws.import_file(EXPORT)
+    assert ws.sql("SELECT account_id FROM accounts WHERE owned").account_id.tolist() == [OWNER]
+    follows = ws.sql("SELECT actor, target FROM events WHERE kind = 'follow'").values.tolist()
+    contacts = {r["URL"].rstrip("/").rsplit("/", 1)[1] for r in rows("Connections.csv") if r["URL"]}
+    assert {t for a, t in follows if a == OWNER} >= contacts
+    assert {a for a, t in follows if t == OWNER} >= contacts
+    posts = set(ws.sql("SELECT actor FROM events WHERE kind IN ('post', 'reaction')").actor)
+    assert posts == {OWNER}
+
+
+def test_reaction_types_and_message_conversations_are_kept(ws):
+    ws.import_file(EXPORT)
+    types = ws.sql(
+        "SELECT json_extract_string(extra, '$.type') t FROM events WHERE kind = 'reaction'"
+    )
+    assert sorted(types.t) == sorted(r["Type"] for r in rows("Reactions.csv"))
+    convs = set(ws.sql("SELECT DISTINCT context FROM events WHERE kind = 'message'").context)
+    assert convs == {m["CONVERSATION ID"] for m in rows("messages.csv")}
+
+
+def test_a_single_file_is_accepted_and_the_owner_can_be_given(ws):
+    res = ws.import_file(EXPORT / "Reactions.csv", format="linkedin", constants={"actor": "me"})
+    assert res.accepted == len(rows("Reactions.csv"))
+    assert set(ws.sql("SELECT actor FROM events").actor) == {"me"}
+
+
+def test_connections_csv_with_its_notes_preamble_is_detected(ws):
+    res = ws.import_file(EXPORT / "Connections.csv")
+    assert res.format == "linkedin"
+
+
+def test_a_row_without_date_is_rejected_with_line_and_field(ws, tmp_path):
+    path = tmp_path / "Comments.csv"
+    path.write_text(
+        "Date,Link,Message\n,https://x/1,sans date\n2013-04-20 10:00:00,https://x/2,ok\n"
+    )
+    res = ws.import_file(path, format="linkedin")
+    assert (res.accepted, res.quarantined) == (1, 1)
+    q = ws.sql("SELECT line, field FROM quarantine").values.tolist()
+    assert q == [[2, "Date"]]
+
+
+def test_a_csv_that_is_not_linkedin_is_a_source_error(ws, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    with pytest.raises(SourceError):
+        ws.import_file(path, format="linkedin")
+
+
+# ----------------------------------------------------------------------------- fuzz
+
+
+@st.composite
+def mutated(draw) -> tuple[str, bytes]:
+    name = draw(st.sampled_from(sorted(p.name for p in EXPORT.iterdir())))
+    lines = (EXPORT / name).read_text().splitlines(keepends=True)
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    for _ in range(draw(st.integers(1, 5))):
+        i = rng.randrange(len(lines))
+        op = draw(st.sampled_from(["drop_cell", "garbage", "quote", "delete", "truncate"]))
+        if op == "drop_cell":
+            cells = lines[i].split(",")
+            del cells[rng.randrange(len(cells))]
+            lines[i] = ",".join(cells)
+        elif op == "garbage":
+            lines.insert(i, draw(st.text(max_size=30)) + "\n")
+        elif op == "quote":
+            lines[i] = lines[i].replace(",", ',"', 1)
+        elif op == "delete" and len(lines) > 1:
+            del lines[i]
+        else:
+            lines[i] = lines[i][: rng.randrange(len(lines[i]) + 1)]
+    return name, "".join(lines).encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=FUZZ, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=mutated())
+def test_fuzz_nothing_is_lost_and_only_source_errors_escape(tmp_path_factory, case):
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / case[0]
+    path.write_bytes(case[1])
+    with Workspace(folder / "w.duckdb") as ws:
+        try:
+            res = ws.import_file(path, format="linkedin")
+        except SourceError:
+            return
+        assert res.read == res.accepted + res.duplicate + res.quarantined
+        assert ws.sql("SELECT count(*) n FROM quarantine WHERE reason IS NULL").n[0] == 0
