@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 EXACT_MAX_NODES = 20_000  # above this, path-based measures are estimated from pivots
-DEFAULT_PIVOTS = 256
+DEFAULT_PIVOTS = 64
 
 
 def degrees(gd: ig.Graph) -> dict[str, np.ndarray]:

@@ -12,7 +12,9 @@ import pandas as pd
 __all__ = ["bridges", "community_summary", "leiden"]
 
 
-def leiden(gu: ig.Graph, *, resolution: float = 1.0, seed: int = 42) -> np.ndarray:
+def leiden(
+    gu: ig.Graph, *, resolution: float = 1.0, seed: int = 42, iterations: int = 2
+) -> np.ndarray:
     """Community of every vertex by the Leiden algorithm maximising modularity.
 
     Modularity (Newman & Girvan 2004) with resolution :math:`\\gamma`:
@@ -21,8 +23,9 @@ def leiden(gu: ig.Graph, *, resolution: float = 1.0, seed: int = 42) -> np.ndarr
               \\delta(c_i, c_j)
 
     on the undirected graph weighted by events. igraph's ``community_leiden`` (Traag, Waltman
-    & van Eck 2019) runs until the partition is stable; ``seed`` seeds the random generator
-    igraph uses, so a run is repeatable. Communities are numbered by decreasing size from 0.
+    & van Eck 2019) makes ``iterations`` passes (2, igraph's default; -1 = until stable);
+    ``seed`` seeds the random generator igraph uses, so a run is repeatable. Communities are
+    numbered by decreasing size from 0.
 
     Notes
     -----
@@ -42,7 +45,7 @@ def leiden(gu: ig.Graph, *, resolution: float = 1.0, seed: int = 42) -> np.ndarr
             objective_function="modularity",
             weights="weight",
             resolution=resolution,
-            n_iterations=-1,
+            n_iterations=iterations,
         )
     finally:
         random.setstate(state)

@@ -19,7 +19,7 @@ from liens.analysis.graph import edge_index, undirected_graph
 
 __all__ = ["closure_over_time", "connection_paths", "suggestions"]
 
-DEFAULT_MAX_MIDDLE_DEGREE = 1000
+DEFAULT_MAX_MIDDLE_DEGREE = 200
 _CHUNK = 4_000_000  # 2-paths expanded at a time (bounds memory)
 
 

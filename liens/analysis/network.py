@@ -33,6 +33,7 @@ import pandas as pd
 
 from liens.analysis import AnalysisParams
 from liens.analysis.centrality import (
+    DEFAULT_PIVOTS,
     EXACT_MAX_NODES,
     clustering,
     coreness,
@@ -100,7 +101,7 @@ def member_metrics(
         path_centralities,
         gu,
         exact_max_nodes=int(opts.get("exact_max_nodes", EXACT_MAX_NODES)),
-        pivots=int(opts.get("pivots", 256)),
+        pivots=int(opts.get("pivots", DEFAULT_PIVOTS)),
         seed=params.seed,
     )
     for k in ("betweenness", "closeness", "harmonic"):
