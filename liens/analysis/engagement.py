@@ -100,6 +100,19 @@ def engagement_weights(params: AnalysisParams | None = None) -> dict[str, float]
     return weights
 
 
+def _numeric(sql_type: str) -> bool:
+    return sql_type.split("(")[0] in (
+        "DOUBLE",
+        "FLOAT",
+        "REAL",
+        "DECIMAL",
+        "INTEGER",
+        "BIGINT",
+        "SMALLINT",
+        "TINYINT",
+    )
+
+
 def _tone_source(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     """(join clause, score expression) for the tone of events, or None when tone is unknown.
 
@@ -108,14 +121,14 @@ def _tone_source(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     """
     ev_cols = {r[0]: r[1] for r in con.execute("DESCRIBE events").fetchall()}
     for c in ("tone_score", "tone"):
-        if c in ev_cols and ev_cols[c] in ("DOUBLE", "FLOAT", "REAL", "DECIMAL", "INTEGER"):
+        if c in ev_cols and _numeric(ev_cols[c]):
             return "", f"e.{c}"
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     if "tone" in tables:
         cols = {r[0]: r[1] for r in con.execute("DESCRIBE tone").fetchall()}
         if "event_id" in cols:
             for c in ("tone_score", "score", "tone"):
-                if c in cols and cols[c] in ("DOUBLE", "FLOAT", "REAL", "INTEGER", "BIGINT"):
+                if c in cols and _numeric(cols[c]):
                     return "LEFT JOIN tone t ON t.event_id = e.event_id", f"t.{c}"
     return None
 

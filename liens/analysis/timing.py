@@ -183,7 +183,7 @@ def slot_engagement(
     t = pd.to_datetime(posts["local_time"])
     df = pd.DataFrame(
         {
-            "weekday": t.dt.weekday.to_numpy(),
+            "weekday": t.dt.day_of_week.to_numpy(),
             "block": (t.dt.hour // slot_hours).to_numpy(),
             "e": posts["engagement"].to_numpy(dtype=float),
         }
