@@ -35,7 +35,8 @@ def test_gahuku_gama_triangle_balance_equals_networkx_count(tribes):
 
 
 def test_gahuku_gama_frustration_reaches_published_index(tribes):
-    # Aref & Wilson (2018) report a frustration index of 7 for the highland tribes
+    # 7 edges: the frustration index reported for this network in the literature (Aref &
+    # Wilson 2018, recalled, not re-derived here); the local search must reach it
     assert frustration(tribes)["frustrated"] == 7
 
 
