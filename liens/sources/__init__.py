@@ -16,6 +16,7 @@ from liens.sources.bluesky import BlueskyReader
 from liens.sources.files import check_readable, head
 from liens.sources.linkedin import LinkedInReader
 from liens.sources.mastodon import MastodonReader
+from liens.sources.meta import MetaReader
 from liens.sources.tabular import CsvReader, JsonLinesReader, ParquetReader
 
 __all__ = [
@@ -48,6 +49,7 @@ READERS: list[Reader] = [
     BlogReader(),
     BlueskyReader(),
     LinkedInReader(),
+    MetaReader(),
     ParquetReader(),
     JsonLinesReader(),
     CsvReader(),

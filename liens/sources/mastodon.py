@@ -122,13 +122,30 @@ def _acct(account: Any, fallback_url: Any = None) -> str | None:
     return f"{acct}@{host.lower()}" if host else acct
 
 
+def _cell(v: Any) -> str | None:
+    if v is None or isinstance(v, str):
+        return v
+    if isinstance(v, dict | list):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return str(v).lower() if isinstance(v, bool) else str(v)
+
+
 def _chunk(table: str, rows: list[dict[str, Any]]) -> Chunk:
+    """Rows as an Arrow table: text columns, list columns of text, ``_record`` as integers
+    (a value of another type, as a fuzzed or newer export may give, becomes its text)."""
     names = sorted({k for r in rows for k in r})
-    schema = pa.schema(
-        [(n, pa.int64() if n == "_record" else _LIST if n in ("hashtags", "mentions")
-          else pa.string()) for n in names]
-    )  # fmt: skip
-    return Chunk(table, pa.Table.from_pylist(rows, schema=schema))  # type: ignore[arg-type]
+    data: dict[str, pa.Array] = {}
+    for n in names:
+        values = [r.get(n) for r in rows]
+        if n == "_record":
+            data[n] = pa.array(values, pa.int64())
+        elif n in ("hashtags", "mentions"):
+            lists = [[_cell(x) for x in v if x is not None] if isinstance(v, list) else None
+                     for v in values]  # fmt: skip
+            data[n] = pa.array(lists, _LIST)
+        else:
+            data[n] = pa.array([_cell(v) for v in values], pa.string())
+    return Chunk(table, pa.table(data))  # type: ignore[arg-type]
 
 
 def _json(obj: Any) -> str | None:
