@@ -376,6 +376,115 @@ def demo(
     out.print(f"Report:    [bold]{path}[/bold]  (open it in a browser)")
 
 
+@app.command()
+def post(
+    post_id: Annotated[str, typer.Argument(help="The post's id (posts.post_id).")],
+    workspace: WorkspaceOpt = None,
+    now: Annotated[
+        str | None, typer.Option(help="Time of the check (UTC); default the last event.")
+    ] = None,
+    reference_hours: Annotated[
+        float, typer.Option(help="Horizon taken as the final count, in hours.")
+    ] = 168.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Is this post on track? Interactions so far against past posts at the same age.
+
+    Example: [bold]liens post beer.stackexchange.com/p/5034 --now 2016-05-26T15:39[/bold]
+    """
+    from liens.analysis.forecast import post_status
+
+    with _workspace(workspace, read_only=True) as ws:
+        try:
+            st = post_status(ws.con, post_id, now=now, reference_hours=reference_hours)
+        except KeyError:
+            raise LiensError(f"no post {post_id!r} in this workspace (see table posts)") from None
+    if as_json:
+        _print_json(st)
+        return
+    out.print(
+        f"[bold]{st['post_id']}[/bold] by {st['author']}, {st['age_hours']:.1f} h old: "
+        f"{st['observed']} interactions; past posts had {st['expected']:g} (median) at that "
+        f"age, this one is at the {100 * st['percentile']:.0f}th percentile: "
+        f"[bold]{st['verdict']}[/bold]."
+        if st["history"]
+        else f"{st['post_id']}: {st['observed']} interactions; no past post to compare with."
+    )
+    if st["verdict"] not in ("complete", "no history"):
+        out.print(
+            f"Forecast at {st['reference_hours']:g} h: {st['forecast_final']:.0f} "
+            f"(80% interval {st['forecast_low']:.0f}-{st['forecast_high']:.0f}; "
+            f"{st['history']} past posts)."
+        )
+
+
+@app.command()
+def campaign(
+    file: Annotated[
+        Path | None, typer.Argument(help="Campaign file (TOML [[campaign]] or JSON list).")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    name: Annotated[str, typer.Option(help="Campaign name (without a file).")] = "campaign",
+    hashtag: Annotated[
+        list[str] | None, typer.Option("--hashtag", "-t", help="Hashtag or tag (repeatable).")
+    ] = None,
+    account: Annotated[
+        list[str] | None, typer.Option("--account", "-a", help="Author (repeatable).")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="From (UTC, inclusive).")] = None,
+    end: Annotated[str | None, typer.Option(help="To (UTC, exclusive).")] = None,
+    investment: Annotated[float | None, typer.Option(help="Money invested.")] = None,
+    revenue: Annotated[float | None, typer.Option(help="Money earned (the return).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """ROI = (return - investment) / investment and ROE (interactions per post) of campaigns.
+
+    Example: [bold]liens campaign -t "#soldes" --start 2024-06-01 --investment 5000
+    --revenue 10000[/bold] (ROI 1.0 = 100 %).
+    """
+    from liens.analysis.campaigns import campaign_results, load_campaigns
+
+    try:
+        if file is not None:
+            campaigns = load_campaigns(file)
+        else:
+            campaigns = load_campaigns(
+                [
+                    {
+                        "name": name,
+                        "hashtags": hashtag or [],
+                        "accounts": account or [],
+                        "start": start,
+                        "end": end,
+                        "investment": investment,
+                        "revenue": revenue,
+                    }
+                ]
+            )
+    except (OSError, ValueError) as exc:
+        raise LiensError(f"campaign: {exc}") from None
+    with _workspace(workspace, read_only=True) as ws:
+        res = campaign_results(ws.con, campaigns)
+    rows = res.to_dict(orient="records")
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title="Campaigns", title_justify="left")
+    for col in ("campaign", "publications", "interactions", "roe", "investment", "revenue", "roi"):
+        table.add_column(col, justify="left" if col == "campaign" else "right")
+    for r in rows:
+        table.add_row(
+            str(r["campaign"]),
+            f"{r['publications']:,}",
+            f"{r['interactions']:,.0f}",
+            f"{r['roe']:.2f}",
+            f"{r['investment']:,.2f}",
+            f"{r['revenue']:,.2f}",
+            f"{r['roi']:.0%}" if r["roi"] == r["roi"] else "n/a",
+        )
+    out.print(table)
+
+
 def main() -> None:
     """Entry point: user mistakes become one line on stderr and a non-zero exit code.
 
