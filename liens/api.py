@@ -31,7 +31,7 @@ from liens.store.ingest import file_digest
 
 __all__ = ["EXPORT_FORMATS", "Workspace"]
 
-EXPORT_FORMATS = ("parquet", "csv")
+EXPORT_FORMATS = ("parquet", "csv", "gexf", "graphml")
 _TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -194,8 +194,16 @@ class Workspace:
         )
         return run_analyses(self.con, params, only=only, on_step=on_step)
 
-    def export(self, out_dir: str | Path, format: str = "parquet") -> list[Path]:
-        """Write every table, canonical and analysis, one file each, to ``out_dir``."""
+    def export(
+        self, out_dir: str | Path, format: str = "parquet", params: AnalysisParams | None = None
+    ) -> list[Path]:
+        """Write the workspace to ``out_dir``.
+
+        ``parquet``/``csv``: every table, canonical and analysis, one file each (table name +
+        extension). ``gexf``/``graphml``: the tie graph as ``network.gexf``/``network.graphml``
+        with member and tie attributes (readable by Gephi and networkx), over ``params``'
+        window and layers.
+        """
         if format not in EXPORT_FORMATS:
             raise LiensError(
                 f"unknown export format {format!r}; one of {', '.join(EXPORT_FORMATS)}",
@@ -203,6 +211,14 @@ class Workspace:
             )
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        if format in ("gexf", "graphml"):
+            from liens.analysis.graph import write_graph
+
+            target = out / f"network.{format}"
+            tmp = out / f".network.{format}.part"
+            write_graph(self.con, tmp, format, params or AnalysisParams())
+            tmp.replace(target)
+            return [target]
         written = []
         for name in self.tables():
             target = out / f"{name}.{format}"
@@ -212,6 +228,54 @@ class Workspace:
             tmp.replace(target)  # a reader never sees a half-written file
             written.append(target)
         return written
+
+    def resolve_account(self, name: str, platform: str | None = None) -> tuple[str, str]:
+        """``(platform, account_id)`` of an account given by id or handle (case-insensitive).
+
+        Raises :class:`LiensError` when no account or several accounts match.
+        """
+        rows = self.con.execute(
+            "SELECT DISTINCT platform, account_id FROM accounts WHERE (account_id = $n OR "
+            "lower(handle) = lower($n)) AND ($p IS NULL OR platform = $p) ORDER BY 1, 2",
+            {"n": name, "p": platform},
+        ).fetchall()
+        if not rows:
+            raise LiensError(f"no account {name!r} in this workspace", field="account")
+        if len(rows) > 1:
+            options = ", ".join(f"{p}:{a}" for p, a in rows[:5])
+            raise LiensError(
+                f"{name!r} matches several accounts ({options}); give --platform or the id",
+                field="account",
+            )
+        return rows[0]
+
+    def handles(self, account_ids: list[str]) -> dict[str, str]:
+        """Handle (or display name) of each account id that has one."""
+        if not account_ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT account_id, coalesce(handle, display_name) FROM accounts "
+            "WHERE account_id IN (SELECT unnest($ids)) AND coalesce(handle, display_name) "
+            "IS NOT NULL",
+            {"ids": account_ids},
+        ).fetchall()
+        return dict(rows)
+
+    def connection(self, a: str, b: str, platform: str | None = None) -> dict[str, Any]:
+        """How ``a`` is connected to ``b``: shortest paths, the strongest path, mutual contacts.
+
+        Reads the ``ties_undirected`` table written by ``analyze``; see
+        :func:`liens.analysis.groupability.connection_paths`.
+        """
+        from liens.analysis.groupability import connection_paths
+
+        if "ties_undirected" not in self.tables():
+            raise LiensError("no ties yet: run liens analyze first")
+        pa_, ida = self.resolve_account(a, platform)
+        pb_, idb = self.resolve_account(b, platform or pa_)
+        if pa_ != pb_:
+            raise LiensError(f"{a!r} and {b!r} are on different platforms ({pa_}, {pb_})")
+        return connection_paths(self.con, ida, idb, platform=pa_)
 
     def report(self, out_dir: str | Path, lang: str = "en", title: str | None = None) -> Path:
         """Write the HTML report to ``out_dir/index.html`` and return its path."""

@@ -289,11 +289,30 @@ def analyze(
 def export(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")],
     workspace: WorkspaceOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="parquet or csv.")] = "parquet",
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="parquet, csv, gexf or graphml.")
+    ] = "parquet",
+    layers: Annotated[
+        str | None, typer.Option(help="gexf/graphml: interaction kinds to draw ties from.")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="gexf/graphml: window start (UTC).")] = None,
+    end: Annotated[str | None, typer.Option(help="gexf/graphml: window end (UTC).")] = None,
 ) -> None:
-    """Write every table, canonical and analysis, one file each."""
+    """Write the workspace: every table as Parquet or CSV, or the tie graph for Gephi.
+
+    Examples:
+
+      liens export --format parquet --out tables/
+
+      liens export --format gexf --out gephi/ --layers reply,comment
+    """
+    from liens.analysis import AnalysisParams
+
+    params = AnalysisParams(
+        start=start, end=end, layers=[x.strip() for x in layers.split(",")] if layers else None
+    )
     with _workspace(workspace, read_only=True) as ws:
-        paths = ws.export(out_dir, format)
+        paths = ws.export(out_dir, format, params)
     for p in paths:
         out.print(str(p))
 
@@ -311,6 +330,51 @@ def report(
     with _workspace(workspace, read_only=True) as ws:
         path = ws.report(out_dir, lang=lang, title=title)
     out.print(f"Report: [bold]{path}[/bold]")
+
+
+@app.command()
+def path(
+    a: Annotated[str, typer.Argument(help="An account id or handle.")],
+    b: Annotated[str, typer.Argument(help="The account to reach (the prospect).")],
+    workspace: WorkspaceOpt = None,
+    platform: Annotated[str | None, typer.Option("--platform", "-p")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """How am I connected to this prospect? Shortest and strongest paths, mutual contacts.
+
+    The strongest path maximises the product of tie strengths along it (shortest path on
+    -log strength); strength and distance are never mixed.
+    """
+    with _workspace(workspace, read_only=True) as ws:
+        res = ws.connection(a, b, platform)
+        ids = {x for p in res["shortest"] for x in p} | set(res["strongest"] or [])
+        ids |= set(res["mutual"]["account"]) if len(res["mutual"]) else set()
+        names = ws.handles(sorted(ids))
+    mutual = res["mutual"]
+    if as_json:
+        _print_json({**res, "mutual": mutual.to_dict(orient="records")})
+        return
+    if res["hops"] is None:
+        out.print(f"No path between {a} and {b} in the tie graph.")
+        return
+    out.print(f"[bold]{a}[/bold] → [bold]{b}[/bold]: {res['hops']} step(s)")
+    for p in res["shortest"]:
+        out.print("  shortest: " + " → ".join(names.get(x, x) for x in p))
+    if res["strongest"]:
+        out.print(
+            "  strongest: "
+            + " → ".join(names.get(x, x) for x in res["strongest"])
+            + f"  (product of strengths {res['strongest_product']:.3f})"
+        )
+    if len(mutual):
+        table = Table(title="Mutual contacts", title_justify="left")
+        for col in mutual.columns:
+            table.add_column(str(col))
+        for row in mutual.head(20).itertuples(index=False):
+            cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row]
+            cells[0] = names.get(cells[0], cells[0])
+            table.add_row(*cells)
+        out.print(table)
 
 
 @app.command()

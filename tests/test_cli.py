@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import subprocess
 import sys
@@ -144,3 +145,43 @@ def test_analyze_on_an_empty_workspace_says_what_to_do(wsp):
 def test_help_has_examples():
     r = liens("import", "--help")
     assert r.returncode == 0 and "--map" in r.stdout and "Examples" in r.stdout
+
+
+def test_path_walks_real_ties(demo_workspace):
+    import duckdb
+
+    con = duckdb.connect(str(demo_workspace), read_only=True)
+    # Two accounts two steps apart: a common neighbour but no direct tie.
+    a, b = con.execute(
+        """SELECT x.a, y.b FROM ties_undirected x JOIN ties_undirected y ON x.b = y.a
+           WHERE x.a < y.b AND NOT EXISTS (SELECT 1 FROM ties_undirected z
+             WHERE z.a = x.a AND z.b = y.b) LIMIT 1"""
+    ).fetchone()
+    ties = {tuple(sorted(r)) for r in con.execute("SELECT a, b FROM ties_undirected").fetchall()}
+    con.close()
+    r = liens("path", a, b, "-w", str(demo_workspace), "--json")
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)
+    assert res["hops"] == 2 and res["shortest"]
+    for p in [*res["shortest"], res["strongest"]]:
+        assert p[0] == a and p[-1] == b
+        assert all(tuple(sorted(step)) in ties for step in itertools.pairwise(p))
+    assert {m["account"] for m in res["mutual"]} >= {p[1] for p in res["shortest"]}
+
+
+def test_path_to_an_unknown_account(demo_workspace):
+    r = liens("path", "no-such-person", "nobody-either", "-w", str(demo_workspace))
+    assert r.returncode == 1 and "no account 'no-such-person'" in r.stderr
+
+
+def test_gexf_export_reads_back_in_networkx(demo_workspace, tmp_path):
+    import duckdb
+    import networkx as nx
+
+    r = liens("export", "-w", str(demo_workspace), "--format", "gexf", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    g = nx.read_gexf(tmp_path / "network.gexf")
+    con = duckdb.connect(str(demo_workspace), read_only=True)
+    n_ties = con.execute("SELECT count(*) FROM ties").fetchone()[0]
+    con.close()
+    assert g.number_of_edges() == n_ties
