@@ -90,6 +90,16 @@ ANALYSES: list[Analysis] = [
     Analysis(
         "campaigns", "campaign ROI and ROE (with a campaign file)", "liens.analysis.campaigns"
     ),
+    Analysis(
+        "reputation",
+        "tone of texts, share of negative over time, detractors and defenders",
+        "liens.analysis.reputation",
+    ),
+    Analysis(
+        "crisis",
+        "bursts of negative mentions: alarms, their drivers, the incident log",
+        "liens.analysis.crisis",
+    ),
 ]
 
 
