@@ -17,7 +17,13 @@ from liens.sources.files import check_readable, head
 from liens.sources.linkedin import LinkedInReader
 from liens.sources.mastodon import MastodonReader
 from liens.sources.meta import MetaReader
+from liens.sources.reddit import RedditReader
+from liens.sources.rumoureval import RumourEvalReader
 from liens.sources.tabular import CsvReader, JsonLinesReader, ParquetReader
+from liens.sources.telegram import TelegramReader
+from liens.sources.twitter import TwitterApiReader
+from liens.sources.twitter_archive import TwitterArchiveReader
+from liens.sources.twitter_csv import TwitterCsvReader
 
 __all__ = [
     "READERS",
@@ -50,6 +56,12 @@ READERS: list[Reader] = [
     BlueskyReader(),
     LinkedInReader(),
     MetaReader(),
+    TwitterApiReader(),
+    RedditReader(),
+    RumourEvalReader(),
+    TelegramReader(),
+    TwitterArchiveReader(),
+    TwitterCsvReader(),
     ParquetReader(),
     JsonLinesReader(),
     CsvReader(),
