@@ -100,6 +100,12 @@ ANALYSES: list[Analysis] = [
         "bursts of negative mentions: alarms, their drivers, the incident log",
         "liens.analysis.crisis",
     ),
+    Analysis(
+        "roles",
+        "who matters: stages of presence, prescripteurs, advocates and detractors, audience "
+        "segments, brand posture, share of voice",
+        "liens.analysis.roles",
+    ),
 ]
 
 
