@@ -171,6 +171,29 @@ class Workspace:
             sql += f" LIMIT {int(limit)}"
         return self.con.execute(sql).df()
 
+    def set_owned(self, accounts: list[str], owned: bool = True) -> int:
+        """Mark accounts as the brand's own (``accounts.owned``), or unmark them.
+
+        Each name matches an ``account_id`` exactly or a ``handle`` case-insensitively (with
+        or without a leading ``@``). Returns the number of account rows changed; raises
+        :class:`~liens.errors.LiensError` naming the names that match no account.
+        """
+        names = [str(a) for a in accounts]
+        lowered = [n.lower().lstrip("@") for n in names]
+        found = self.con.execute(
+            """SELECT DISTINCT n FROM unnest(?) AS t(n) JOIN accounts a
+            ON a.account_id = n OR lower(ltrim(a.handle, '@')) = lower(ltrim(n, '@'))""",
+            [names],
+        ).fetchall()
+        missing = sorted(set(names) - {r[0] for r in found})
+        if missing:
+            raise LiensError(f"no account {', '.join(map(repr, missing))}: give ids or handles")
+        return self.con.execute(
+            """UPDATE accounts SET owned = ? WHERE (list_contains(?, account_id)
+              OR list_contains(?, lower(ltrim(handle, '@')))) AND owned IS DISTINCT FROM ?""",
+            [owned, names, lowered, owned],
+        ).fetchone()[0]
+
     # -- analysis and outputs --------------------------------------------------------------
     def analyze(
         self,

@@ -549,6 +549,79 @@ def campaign(
     out.print(table)
 
 
+@app.command()
+def member(
+    name: Annotated[str, typer.Argument(help="Account id or handle.")],
+    workspace: WorkspaceOpt = None,
+    weeks: Annotated[int, typer.Option("--weeks", help="Horizon of the plan, in weeks.")] = 12,
+    start: Annotated[str | None, typer.Option(help="Window start (UTC, ISO date).")] = None,
+    end: Annotated[str | None, typer.Option(help="Window end, exclusive (UTC, ISO date).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A member's stage of presence, the evidence, what is missing for the next stage, a plan.
+
+    Examples:
+
+      liens member "Ken Graham"
+
+      liens member beer.stackexchange.com/u/6111 --weeks 8 --json
+    """
+    from liens.analysis import AnalysisParams
+    from liens.analysis.stages import member_plan
+
+    with _workspace(workspace, read_only=True) as ws:
+        res = member_plan(ws.con, name, AnalysisParams(start=start, end=end), horizon_weeks=weeks)
+    if as_json:
+        _print_json(res)
+        return
+    flag = " (influencer)" if res["influencer"] else ""
+    out.print(f"[bold]{res['handle'] or res['account']}[/bold] ({res['account']})")
+    out.print(f"Stage: [bold]{res['stage']}[/bold]{flag}")
+    out.print(f"Evidence: {res['evidence']}", highlight=False)
+    if res["gaps"]:
+        table = Table(title=f"To reach {res['next_stage']}", title_justify="left", show_lines=False)
+        for col in ("criterion", "needed", "now", ""):
+            table.add_column(col, justify="left" if col == "criterion" else "right")
+        for g in res["gaps"]:
+            fmt = (lambda v: f"{v:.2f}") if isinstance(g["threshold"], float) else str
+            table.add_row(
+                g["criterion"], fmt(g["threshold"]), fmt(g["value"]),
+                "[green]met[/green]" if g["met"] else "[yellow]missing[/yellow]",
+            )  # fmt: skip
+        out.print(table)
+    out.print(f"Plan over {res['horizon_weeks']} weeks:")
+    for step in res["plan"]:
+        out.print(f"  - {step}", highlight=False)
+
+
+@app.command()
+def owned(
+    accounts: Annotated[list[str], typer.Argument(help="Account ids or handles.")],
+    workspace: WorkspaceOpt = None,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Unmark them instead (no longer the brand's).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mark accounts as the brand's own: posture, advocates and share of voice follow them.
+
+    Examples:
+
+      liens owned @mybrand @mybrand_help
+
+      liens owned @mybrand --remove
+    """
+    with _workspace(workspace) as ws:
+        changed = ws.set_owned(list(accounts), owned=not remove)
+        now = ws.sql("SELECT account_id, handle FROM accounts WHERE owned ORDER BY 1")
+    if as_json:
+        _print_json({"changed": changed, "owned": now.to_dict(orient="records")})
+        return
+    out.print(f"{changed} account(s) {'unmarked' if remove else 'marked'} as owned.")
+    names = ", ".join((h or a) for a, h in zip(now["account_id"], now["handle"], strict=True))
+    out.print(f"Owned now: {names or 'none'}. Run [bold]liens analyze[/bold] to update.")
+
+
 def main() -> None:
     """Entry point: user mistakes become one line on stderr and a non-zero exit code.
 

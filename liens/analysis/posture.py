@@ -185,7 +185,9 @@ def brand_posture(
         df = con.execute(
             f"""
 WITH ev AS ({sql}),
-b AS (SELECT * FROM _brands),
+b AS (
+  SELECT CAST(platform AS VARCHAR) AS platform, CAST(account AS VARCHAR) AS account,
+    CAST(handle AS VARCHAR) AS handle, basis FROM _brands),
 span AS (SELECT greatest(datediff('day', min(created_at), max(created_at)) / 7.0, 1) AS weeks
          FROM ev),
 pub AS (

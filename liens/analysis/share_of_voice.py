@@ -111,7 +111,8 @@ def share_of_voice(
     try:
         ev = con.execute(
             f"""
-WITH ev AS ({sql}), t AS (SELECT * FROM _tracked),
+WITH ev AS ({sql}),
+t AS (SELECT platform, account, CAST(handle AS VARCHAR) AS handle, basis FROM _tracked),
 hits AS (
   SELECT e.event_id, e.platform, t.account, e.created_at, e.text, e.lang,
     e.kind = 'mention' OR e.target IS DISTINCT FROM t.account AS is_mention

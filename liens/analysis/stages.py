@@ -745,7 +745,10 @@ def member_plan(
         )
     owed = _replies_owed(con, params, platform, account)
     if owed:
-        plan.append(f"Answer the {owed} replies or comments addressed to you that got no answer.")
+        plan.append(
+            f"Answer the {owed} replies, comments or mentions addressed to you that got no "
+            "answer (see brand_posture for the rule)."
+        )
     contacts = _contacts_to_strengthen(con, params, platform, account, n_contacts)
     if contacts:
         names = ", ".join(c["handle"] or c["account"] for c in contacts)
@@ -770,17 +773,14 @@ def member_plan(
 def _replies_owed(
     con: duckdb.DuckDBPyConnection, params: AnalysisParams, platform: str, account: str
 ) -> int:
-    sql, args = events_query(params)
-    return con.execute(
-        f"""WITH ev AS ({sql})
-SELECT count(*) FROM ev i
-WHERE i.platform = ? AND i.target = ? AND i.kind IN ('reply', 'comment')
-  AND i.actor IS DISTINCT FROM i.target
-  AND NOT EXISTS (SELECT 1 FROM ev a WHERE a.platform = i.platform AND a.actor = i.target
-    AND a.kind IN ('reply', 'comment') AND a.created_at >= i.created_at
-    AND (a.parent_post_id = i.post_id OR (i.post_id IS NULL AND a.target = i.actor)))""",
-        [*args, platform, account],
-    ).fetchone()[0]
+    """Incoming replies, comments, mentions and quotes not answered, as the posture counts them."""
+    from liens.analysis.posture import brand_posture
+
+    one = pd.DataFrame(
+        {"platform": [platform], "account": [account], "handle": [None], "basis": ["member"]}
+    )
+    p = brand_posture(con, params, brands=one)
+    return int(p["incoming"].iloc[0] - p["answered"].iloc[0]) if len(p) else 0
 
 
 def _contacts_to_strengthen(
