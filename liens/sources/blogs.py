@@ -49,8 +49,7 @@ from urllib.parse import urlparse
 from liens.errors import SourceError
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_binary
-from liens.sources.mastodon import RowCollector
-from liens.sources.stackexchange import html_to_text
+from liens.sources.mastodon import RowCollector, html_text
 
 __all__ = ["BlogReader", "is_placeholder"]
 
@@ -193,7 +192,7 @@ def _item(
     pid = f"{site}/p/{post_id}"
     author = authors.of_login(f.get("creator"))
     title = f.get("title") or None
-    body = html_to_text(f.get("encoded")) or None
+    body = html_text(f.get("encoded")) or None
     text = f"{title}\n\n{body}" if title and body else title or body
     cats = [c.text for c in elem.findall("category") if c.get("domain") == "post_tag" and c.text]
     out.event(record, event_id=pid, kind="post", actor=author, created_at=when, source_tz=tz,
@@ -242,7 +241,7 @@ def _item(
         if parent != "0" and parent not in by_id:
             extra["comment_parent"] = parent  # a parent missing from the export
         out.event(record, event_id=eid, kind=kind, actor=actor, target=target, created_at=cwhen,
-                  source_tz=ctz, text=html_to_text(c.get("comment_content")) or None,
+                  source_tz=ctz, text=html_text(c.get("comment_content")) or None,
                   post_id=eid, parent_post_id=parent_id, root_post_id=pid, context=site,
                   url=f"{f.get('link')}#comment-{cid}" if f.get("link") else None,
                   extra=_json(extra))  # fmt: skip
@@ -298,7 +297,7 @@ def _blogger(path: Path, options: ReadOptions, out: RowCollector) -> Iterator[Ch
             continue
         actor, name = who(entry)
         title = entry.findtext(f"{_ATOM}title") or None
-        body = html_to_text(entry.findtext(f"{_ATOM}content")) or None
+        body = html_text(entry.findtext(f"{_ATOM}content")) or None
         url = next((lk.get("href") for lk in entry.findall(f"{_ATOM}link")
                     if lk.get("rel") == "alternate"), None)  # fmt: skip
         extra = {"author_placeholder": name if actor is None else None}

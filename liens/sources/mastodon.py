@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -65,7 +66,7 @@ from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_text
 from liens.sources.stackexchange import html_to_text
 
-__all__ = ["MastodonReader", "RowCollector", "account_from_uri"]
+__all__ = ["MastodonReader", "RowCollector", "account_from_uri", "html_text"]
 
 _ARCHIVE_FILES = ("outbox.json", "likes.json", "following_accounts.csv", "actor.json")
 # https://host/users/NAME/statuses/ID (Mastodon), https://host/@NAME/ID (its web URLs).
@@ -120,6 +121,30 @@ def _acct(account: Any, fallback_url: Any = None) -> str | None:
         return f"{user}@{host.lower()}"
     host = _host(account.get("url")) or _host(fallback_url)
     return f"{acct}@{host.lower()}" if host else acct
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_END = re.compile(r"</(?:p|div|blockquote|h[1-6]|li)>\s*", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_text(markup: str | None) -> str | None:
+    """Plain text of the short HTML of a status or a comment (paragraphs, breaks, links).
+
+    A regular-expression pass, many times faster than a parser on such markup; text holding
+    ``<pre>`` or lists goes through :func:`liens.sources.stackexchange.html_to_text`.
+
+    >>> html_text("<p>Merci &amp; <a href='x'>@<span>eric</span></a></p><p>Oui</p>")
+    'Merci & @eric\\n\\nOui'
+    """
+    if markup is None:
+        return None
+    if "<" not in markup:
+        return html.unescape(markup).strip()
+    if "<pre" in markup or "<li" in markup:
+        return html_to_text(markup)
+    text = _BLOCK_END.sub("\n\n", _BREAK.sub("\n", markup))
+    return html.unescape(_TAG.sub("", text)).strip()
 
 
 def _cell(v: Any) -> str | None:
@@ -254,9 +279,10 @@ class _Statuses:
         kind = "reply" if parent_id else "post"
         root = (self._root(sid) if sid else None) if parent_id else uri
         common = dict(created_at=created, post_id=uri, context=host)
+        text = html_text(_str(s.get("content")))
         out.event(
             record, event_id=uri, kind=kind, actor=actor, target=target,
-            text=html_to_text(_str(s.get("content"))), parent_post_id=self.uri_of.get(parent_id)
+            text=text, parent_post_id=self.uri_of.get(parent_id)
             if parent_id else None, root_post_id=root, lang=_str(s.get("language")),
             url=_str(s.get("url")), hashtags=[str(t) for t in tags if t is not None],
             mentions=mentions, extra=_json(extra), **common,
@@ -265,7 +291,7 @@ class _Statuses:
         out.post(
             record, post_id=uri, author=actor, kind=kind, created_at=created,
             parent_post_id=self.uri_of.get(parent_id) if parent_id else None, root_post_id=root,
-            context=host, text=html_to_text(_str(s.get("content"))), url=_str(s.get("url")),
+            context=host, text=text, url=_str(s.get("url")),
             extra=_json({"id": sid, **{k: v for k, v in counts.items() if v is not None}}),
         )  # fmt: skip
         for who in dict.fromkeys(mentions):
@@ -287,8 +313,8 @@ class _Statuses:
                       record)  # fmt: skip
 
     def _account(self, a: Any, account_id: str | None, record: int) -> None:
-        if not isinstance(a, dict):
-            return
+        if not isinstance(a, dict) or not account_id or account_id in self.out.accounts_seen:
+            return  # each account once per read: its profile is converted only then
         mapped = (
             "acct",
             "display_name",
@@ -304,7 +330,7 @@ class _Statuses:
         )
         extra = {k: v for k, v in a.items() if k not in mapped}
         if a.get("note"):
-            extra["note"] = html_to_text(_str(a.get("note")))
+            extra["note"] = html_text(_str(a.get("note")))
         self.out.account(
             record, account_id, handle=account_id, display_name=_str(a.get("display_name")),
             created_at=_str(a.get("created_at")), followers=_int(a.get("followers_count")),
@@ -393,7 +419,7 @@ def _activity_rows(act: Any, record: int, out: RowCollector, raw: str) -> Reject
             if who:
                 mentions.append(who)
     target = account_from_uri(parent)
-    text = html_to_text(_str(obj.get("content")))
+    text = html_text(_str(obj.get("content")))
     host = actor.partition("@")[2]  # type: ignore[union-attr]
     mapped = ("id", "content", "contentMap", "published", "inReplyTo", "url", "tag",
               "attributedTo")  # fmt: skip
@@ -559,7 +585,7 @@ class MastodonReader:
             extra = {
                 k: doc.get(k) for k in ("id", "url", "discoverable", "manuallyApprovesFollowers")
             }
-            extra["summary"] = html_to_text(_str(doc.get("summary")))
+            extra["summary"] = html_text(_str(doc.get("summary")))
             out.account(
                 1,
                 owner,
