@@ -310,7 +310,7 @@ def suspicious_accounts(
             parts.append("no earlier interaction with the brand")
         if r.one_off:
             parts.append(f"{r.total_events} event(s) in the whole workspace")
-        if r.new_account is True:
+        if pd.notna(r.new_account) and bool(r.new_account):
             parts.append(f"account created less than {new_account_days:g} days before")
         if r.synchronised:
             parts.append(f"posted within {sync_seconds:g} s of other first-time accounts")
@@ -491,7 +491,7 @@ def add_incident_note(
         raise LiensError("an incident note needs a name (--by) and a text (--text)")
     con.execute(
         """CREATE TABLE IF NOT EXISTS incident_notes
-           (alarm_id VARCHAR, at TIMESTAMP, by VARCHAR, text VARCHAR)"""
+           (alarm_id VARCHAR, "at" TIMESTAMP, "by" VARCHAR, text VARCHAR)"""
     )
     when = at or datetime.now(UTC).replace(tzinfo=None)  # the workspace keeps naive UTC
     con.execute(
@@ -542,7 +542,8 @@ def incident_log(
                         """
 SELECT s.alarm_id, e.created_at AS at, coalesce(a.handle, e.actor) AS by, e.kind AS action,
   e.text, e.event_id,
-  date_diff('second', p.created_at, e.created_at) / 60.0 AS response_minutes,
+  date_diff('second', coalesce(p.created_at, pe.created_at), e.created_at) / 60.0
+    AS response_minutes,
   date_diff('second', s.alarm_at, e.created_at) / 60.0 AS since_alarm_minutes,
   'workspace' AS source
 FROM events e
@@ -550,6 +551,10 @@ JOIN _liens_owned_acc o ON o.platform = e.platform AND o.account_id = e.actor
 JOIN _liens_spans s ON e.created_at >= s.w_start AND e.created_at < s.w_end
 LEFT JOIN accounts a ON a.platform = e.platform AND a.account_id = e.actor
 LEFT JOIN posts p ON p.platform = e.platform AND p.post_id = e.parent_post_id
+-- a mention creates no row of posts: the answered publication is then found among events
+LEFT JOIN (SELECT platform, post_id, min(created_at) AS created_at FROM events
+           WHERE post_id IS NOT NULL GROUP BY ALL) pe
+  ON pe.platform = e.platform AND pe.post_id = e.parent_post_id
 WHERE e.kind IN ('reply', 'comment', 'message', 'mention', 'post', 'quote')"""
                     ).df()
                 )
@@ -560,7 +565,7 @@ WHERE e.kind IN ('reply', 'comment', 'message', 'mention', 'post', 'quote')"""
         parts.append(
             con.execute(
                 """
-SELECT n.alarm_id, n.at, n.by, 'note' AS action, n.text, CAST(NULL AS VARCHAR) AS event_id,
+SELECT n.alarm_id, n."at", n."by", 'note' AS action, n.text, CAST(NULL AS VARCHAR) AS event_id,
   CAST(NULL AS DOUBLE) AS response_minutes, CAST(NULL AS DOUBLE) AS since_alarm_minutes,
   'manual' AS source
 FROM incident_notes n"""
