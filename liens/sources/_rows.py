@@ -8,8 +8,7 @@ more canonical rows; :class:`RowBuffer` collects them and hands the store an Arr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -17,7 +16,7 @@ import pyarrow as pa
 from liens.model import ACCOUNT_COLUMNS, EVENT_COLUMNS, POST_COLUMNS
 from liens.sources.base import Chunk, Table
 
-__all__ = ["EVENT_FIELDS", "RowBuffer", "Rows", "dumps", "files_matching", "text_or_none"]
+__all__ = ["EVENT_FIELDS", "RowBuffer", "Rows", "dumps", "text_or_none"]
 
 EVENT_FIELDS = tuple(
     c for c in EVENT_COLUMNS if c not in ("source_file", "source_record", "import_id")
@@ -111,13 +110,3 @@ class Rows:
             chunk = buffer.flush()
             if chunk is not None:
                 yield chunk
-
-
-def files_matching(folder: Path, patterns: Iterable[str]) -> list[Path]:
-    """Files of ``folder`` matching any glob pattern, sorted, each once."""
-    found: dict[Path, None] = {}
-    for pattern in patterns:
-        for p in sorted(folder.glob(pattern)):
-            if p.is_file():
-                found.setdefault(p, None)
-    return list(found)
