@@ -105,7 +105,13 @@ def stream_query(
     terms, else ``mentions`` when it has owned accounts or terms, else ``all``.
     """
     sql, args, scope = brand_mentions_query(con, params)
-    has_tone = "event_tone" in _tables(con)
+    has_tone = (
+        "event_tone" in _tables(con)
+        and con.execute("SELECT count(*) FROM event_tone WHERE tone_label IS NOT NULL").fetchone()[
+            0
+        ]
+        > 0
+    )
     if stream == "auto":
         stream = "all" if scope == "all" else ("negative" if has_tone else "mentions")
     if stream == "all":
@@ -220,7 +226,7 @@ def find_alarms(
 
 
 _ALARM_DTYPES = {
-    "alarm_id": "object", "stream": "object", "detector": "object",
+    "alarm_id": "string", "stream": "string", "detector": "string",
     "bin_start": "datetime64[us]", "alarm_at": "datetime64[us]", "episode_end": "datetime64[us]",
     "count": "int64", "baseline": "float64", "statistic": "float64", "threshold": "float64",
     "peak": "int64", "bins": "int64",
@@ -345,7 +351,7 @@ def alarm_drivers(
         The ``alarm_drivers`` columns (module docstring); ``share`` is events / window events.
     """
     if alarms.empty:
-        return pd.DataFrame({c: [] for c in DRIVER_COLUMNS})
+        return _empty_drivers()
     top = int(_opt(params, "top"))
     width = pd.Timedelta(minutes=int(_opt(params, "bin_minutes")))
     tables = _tables(con)
@@ -469,8 +475,14 @@ GROUP BY 1 ORDER BY events DESC, key LIMIT {top}""",
             brokers["label"] = brokers["label"].map(lambda b: f"betweenness {b:.3g}")
             add("broker", brokers)
     if not out:
-        return pd.DataFrame({c: [] for c in DRIVER_COLUMNS})
+        return _empty_drivers()
     return pd.DataFrame(out)[DRIVER_COLUMNS]
+
+
+def _empty_drivers() -> pd.DataFrame:
+    # typed, so that an empty result is stored with VARCHAR columns, not INTEGER ones
+    kinds = {"rank": "int64", "events": "int64", "share": "float64", "suspicious": "bool"}
+    return pd.DataFrame({c: pd.Series(dtype=kinds.get(c, "string")) for c in DRIVER_COLUMNS})
 
 
 def add_incident_note(
@@ -575,7 +587,7 @@ FROM incident_notes n"""
     if not parts:
         return pd.DataFrame(
             {
-                c: pd.Series(dtype="float64" if "minutes" in c else "object")
+                c: pd.Series(dtype="float64" if "minutes" in c else "string")
                 for c in INCIDENT_COLUMNS
             }
         ).astype({"at": "datetime64[us]"})

@@ -153,7 +153,7 @@ def event_tone(
 
 
 def _empty(columns: dict[str, str]) -> pd.DataFrame:
-    kinds = {"VARCHAR": "object", "DOUBLE": "float64", "BOOLEAN": "boolean", "BIGINT": "int64"}
+    kinds = {"VARCHAR": "string", "DOUBLE": "float64", "BOOLEAN": "boolean", "BIGINT": "int64"}
     return pd.DataFrame({c: pd.Series(dtype=kinds.get(t, "object")) for c, t in columns.items()})
 
 
