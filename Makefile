@@ -6,9 +6,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup demo test lint browser bench fuzz clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt liens/report/js/package-lock.json liens/report/js/network-entry.js
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "liens needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
+	bash scripts/build-js.sh
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
