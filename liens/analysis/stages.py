@@ -245,13 +245,14 @@ ORDER BY g.platform, g.period, g.account"""
 
 
 def _top_share(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
-    """Rank of each value from the top divided by the group size: 0.01 = in the top 1%.
+    """Share of the group's members with a strictly larger value: 0.01 = in the top 1%.
 
-    Ties share the best rank (``method='min'``), so equal values are treated alike.
+    The largest value has 0 (top of any community, however small); ties share the best
+    position, so equal values are treated alike.
     """
     rank = values.groupby(groups).rank(method="min", ascending=False)
     size = values.groupby(groups).transform("size")
-    return rank / size
+    return (rank - 1) / size
 
 
 def classify_stages(
@@ -261,7 +262,7 @@ def classify_stages(
 
     With :math:`w` own publications (writes), :math:`r` relays, :math:`E` engagement received,
     :math:`q_E` and :math:`q_A` the member's top share by engagement received and by distinct
-    engagers (rank from the top divided by the number of members, all members counted):
+    engagers (share of members with a strictly larger value, all members counted):
 
     - ``present`` when :math:`w + r <` ``min_public_acts``;
     - ``relai`` when :math:`r / (w + r) \\ge` ``relay_share_min``;
