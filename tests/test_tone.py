@@ -23,8 +23,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "tone"
 
 # Floors a little under the macro-F1 measured on the full validation splits
 # (bench/eval_tone.py; figures in liens/models/tone.md).
-TONE_FLOOR = {"fr": 0.60, "en": 0.58}
-ATTACK_FLOOR = {"fr": 0.62, "en": 0.68}
+TONE_FLOOR = {"fr": 0.64, "en": 0.65}  # measured: fr 0.678, en 0.691
+ATTACK_FLOOR = {"fr": 0.58, "en": 0.68}  # measured: fr 0.635, en 0.721
 
 
 def macro_f1(truth: list[str], pred: list[str | None]) -> float:

@@ -206,19 +206,24 @@ class LinearTextModel:
         # Word n-grams are looked up in a dict; char n-grams, ten times more numerous, by a
         # 64-bit polynomial hash computed for the whole batch in NumPy and matched against the
         # sorted hashes of the vocabulary (a false match needs a 64-bit collision).
-        words = {g[1:]: i for g, i in self.vocabulary.items() if g[0] == "w"}
-        chars = [(g[1:], i) for g, i in self.vocabulary.items() if g[0] == "c"]
-        hashes = np.empty(len(chars), dtype=np.uint64)
-        columns = np.empty(len(chars), dtype=np.int64)
+        words: dict[str, int] = {}
+        by_length: dict[int, tuple[list[str], list[int]]] = {}
+        for gram, i in self.vocabulary.items():
+            if gram[0] == "w":
+                words[gram[1:]] = i
+            else:
+                grams_n, cols_n = by_length.setdefault(len(gram) - 1, ([], []))
+                grams_n.append(gram[1:])
+                cols_n.append(i)
+        n_chars = sum(len(c) for _, c in by_length.values())
+        hashes = np.empty(n_chars, dtype=np.uint64)
+        columns = np.empty(n_chars, dtype=np.int64)
         at = 0
-        for n in range(_CHAR_NGRAMS[0], _CHAR_NGRAMS[1] + 1):
-            same = [(g, i) for g, i in chars if len(g) == n]
-            if not same:
-                continue
-            points = _code_points("".join(g for g, _ in same)).reshape(-1, n)
-            hashes[at : at + len(same)] = _window_hash(points, n)
-            columns[at : at + len(same)] = [i for _, i in same]
-            at += len(same)
+        for n, (grams_n, cols_n) in sorted(by_length.items()):
+            points = _code_points("".join(grams_n)).reshape(-1, n)
+            hashes[at : at + len(cols_n)] = _window_hash(points, n)
+            columns[at : at + len(cols_n)] = cols_n
+            at += len(cols_n)
         order = np.argsort(hashes[:at], kind="stable")
         object.__setattr__(self, "_word_index", words)
         object.__setattr__(self, "_char_hashes", hashes[:at][order])
