@@ -248,8 +248,8 @@ ugc AS (
   WHERE e.actor IS DISTINCT FROM b.account AND (
     (e.kind = 'mention' AND e.target = b.account)
     OR (e.kind IN ('post', 'reply', 'comment', 'quote') AND (
-      list_contains(list_transform(e.mentions, m -> lower(ltrim(m, '@'))),
-                    lower(ltrim(b.handle, '@')))
+      len(list_intersect(list_transform(e.mentions, m -> lower(ltrim(m, '@'))),
+                         [lower(ltrim(b.handle, '@')), lower(b.account)])) > 0
       OR len(list_intersect(list_transform(e.hashtags, h -> lower(h)), ?)) > 0)))),
 ugc_ack AS (
   SELECT u.platform, u.account, count(*) AS ugc,

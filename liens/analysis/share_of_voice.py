@@ -119,8 +119,8 @@ hits AS (
   FROM ev e JOIN t ON t.platform = e.platform
   WHERE e.actor IS DISTINCT FROM t.account AND (
     (e.target = t.account AND e.kind IN ('mention', {rec}))
-    OR list_contains(list_transform(e.mentions, m -> lower(ltrim(m, '@'))),
-                     lower(ltrim(t.handle, '@')))))
+    OR len(list_intersect(list_transform(e.mentions, m -> lower(ltrim(m, '@'))),
+                          [lower(ltrim(t.handle, '@')), lower(t.account)])) > 0))
 SELECT DISTINCT ON (event_id, account) *,
   date_trunc('{period}', created_at) AS period FROM hits""",
             args,
