@@ -109,6 +109,182 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "fr": "Événements que la source ne date qu’au jour près (sans heure), comme les votes "
         "de Stack Exchange : ils comptent dans les volumes mais pas dans la carte des heures.",
     },
+    # --- report sections: network, ties, engagement, timing, hashtags, roles ---
+    "net_members": {
+        "en": "Members tied to at least one other: they addressed someone or were addressed "
+        "(reply, comment, vote on their publication, mention…). The nodes of the network.",
+        "fr": "Membres reliés à au moins un autre\u00a0: ils se sont adressés à quelqu’un ou ont "
+        "été sollicités (réponse, commentaire, vote sur leur publication, mention…). "
+        "Les nœuds du réseau.",
+    },
+    "density": {
+        "en": "Share of all possible directed ties that exist: ties / (n (n − 1)) for n members. "
+        "Large communities are always sparse; compare densities of networks of similar size.",
+        "fr": "Part des liens orientés possibles qui existent\u00a0: liens / (n (n − 1)) pour"
+        " n membres. Les grandes communautés sont toujours peu denses\u202f; on compare"
+        " des réseaux de taille voisine.",
+    },
+    "network_reciprocity": {
+        "en": "Share of directed ties A → B whose reverse B → A also exists (convention of "
+        "networkx overall_reciprocity; counting mutual pairs over connected pairs gives a "
+        "lower figure). Bilateral ties against unilateral ones (Lemieux 1982).",
+        "fr": "Part des liens orientés A → B dont l’inverse B → A existe aussi (convention de"
+        " networkx overall_reciprocity\u202f; rapporter les paires mutuelles aux paires "
+        "reliées donne un chiffre plus bas). Liens bilatéraux contre unilatéraux "
+        "(Lemieux 1982).",
+    },
+    "transitivity": {
+        "en": "Global clustering: 3 × triangles / connected triples, the chance that two contacts "
+        "of a member are themselves tied (0 to 1). Groupability in Heider's sense: friends "
+        "of friends become friends.",
+        "fr": "Regroupement global\u00a0: 3 × triangles / triplets connectés, la probabilité "
+        "que deux contacts d’un membre soient eux-mêmes reliés (0 à 1). La "
+        "groupabilité au sens de Heider\u00a0: les amis de mes amis deviennent mes "
+        "amis.",
+    },
+    "modularity": {
+        "en": "Number of communities found by the Leiden algorithm (Traag, Waltman & van Eck "
+        "2019), which maximises the modularity Q: the share of ties inside groups minus the "
+        "share expected at random (Newman & Girvan 2004). Q above 0.3 means clearly "
+        "separated groups.",
+        "fr": "Nombre de communautés trouvées par l’algorithme de Leiden (Traag, Waltman"
+        " et van Eck 2019), qui maximise la modularité Q\u00a0: part des liens internes"
+        " aux groupes moins la part attendue au hasard (Newman et Girvan 2004). Q "
+        "au-delà de 0,3\u00a0: groupes nettement séparés.",
+    },
+    "components_weak": {
+        "en": "Connected pieces of the network, ignoring direction: members of two components have"
+        " no chain of ties between them.",
+        "fr": "Morceaux connexes du réseau, sans tenir compte du sens\u00a0: aucun enchaînement de"
+        " liens ne relie les membres de deux composantes.",
+    },
+    "diameter": {
+        "en": "Longest shortest path, in hops, between two members of the network: how many "
+        "intermediaries the farthest two need.",
+        "fr": "Plus long des plus courts chemins, en nombre de pas, entre deux membres\u00a0: "
+        "combien d’intermédiaires il faut aux deux plus éloignés.",
+    },
+    "closure_rate": {
+        "en": "Share of open triads (A–B and B–C tied, A–C not) in the first half of the period "
+        "that closed (A–C tied) in the second half: how often a shared contact leads to a "
+        "new tie (Kossinets & Watts 2006).",
+        "fr": "Part des triades ouvertes (A–B et B–C reliés, A–C non) de la première moitié "
+        "de la période qui se sont fermées (A–C relié) dans la seconde\u00a0: combien de "
+        "fois un contact commun mène à un nouveau lien (Kossinets et Watts 2006).",
+    },
+    "community": {
+        "en": "Group of members found by the Leiden algorithm (modularity): they interact more "
+        "among themselves than with others. Numbered by size, 1 the largest.",
+        "fr": "Groupe de membres trouvé par l’algorithme de Leiden (modularité)\u00a0: ils "
+        "échangent davantage entre eux qu’avec les autres. Numérotés par taille, 1 la "
+        "plus grande.",
+    },
+    "size": {
+        "en": "Members of the community.",
+        "fr": "Membres de la communauté.",
+    },
+    "community_density": {
+        "en": "Ties inside the community / (size (size − 1) / 2): how closely knit the group is.",
+        "fr": "Liens internes à la communauté / (taille (taille − 1) / 2)\u00a0: à quel point le "
+        "groupe est soudé.",
+    },
+    "leaders": {
+        "en": "The community's members with the highest PageRank.",
+        "fr": "Les membres de la communauté au plus fort PageRank.",
+    },
+    "top_hashtags": {
+        "en": "Hashtags (or tags) its members use most (NodeXL's “top items”).",
+        "fr": "Mots-dièse (ou étiquettes) que ses membres emploient le plus (les «\u00a0top "
+        "items\u00a0» de NodeXL).",
+    },
+    "top_words": {
+        "en": "Words of four letters or more its members write most.",
+        "fr": "Mots de quatre lettres ou plus que ses membres écrivent le plus.",
+    },
+    "degree": {
+        "en": "Distinct members this member addressed plus those who addressed it (in-degree + "
+        "out-degree).",
+        "fr": "Membres distincts auxquels ce membre s’est adressé plus ceux qui se sont adressés à"
+        " lui (degré entrant + sortant).",
+    },
+    "betweenness": {
+        "en": "Share of the shortest paths between two other members that run through this one "
+        "(Freeman 1977), normalised by the (n − 1)(n − 2) / 2 pairs as in networkx: how much"
+        " it stands between others.",
+        "fr": "Part des plus courts chemins entre deux autres membres qui passent par "
+        "celui-ci (Freeman 1977), rapportée aux (n − 1)(n − 2) / 2 paires comme dans "
+        "networkx\u00a0: à quel point il se tient entre les autres.",
+    },
+    "constraint": {
+        "en": "Burt's constraint (1992): Σ over contacts j of (p_ij + Σ_q p_iq p_qj)², p the share"
+        " of the member's interactions going to each contact. High (towards 1) when all "
+        "contacts know each other; low for a broker spanning structural holes.",
+        "fr": "Contrainte de Burt (1992)\u00a0: somme sur les contacts j de (p_ij + Σ_q p_iq "
+        "p_qj)², p la part des échanges du membre allant à chaque contact. Élevée "
+        "(vers 1) quand tous les contacts se connaissent\u202f; faible pour un courtier"
+        " qui enjambe des trous structuraux.",
+    },
+    "effective_size": {
+        "en": "Burt's effective size (1992): number of contacts minus their redundancy, Σ_j (1 − "
+        "Σ_q p_iq m_jq). Close to the number of contacts when they do not know each other.",
+        "fr": "Taille effective de Burt (1992)\u00a0: nombre de contacts moins leur redondance, "
+        "Σ_j (1 − Σ_q p_iq m_jq). Proche du nombre de contacts quand ceux-ci ne se "
+        "connaissent pas.",
+    },
+    "brokerage_role": {
+        "en": "The brokerage role this member plays most often on the paths A → member → C where A"
+        " does not address C, given the communities of A, the member and C (Gould & "
+        "Fernandez 1989).",
+        "fr": "Le rôle de courtage le plus fréquent de ce membre sur les chemins A → membre → C où"
+        " A ne s’adresse pas à C, selon les communautés de A, du membre et de C (Gould et "
+        "Fernandez 1989).",
+    },
+    "strength": {
+        "en": "Tie strength (Granovetter 1973), from 0 to 1: weighted mean of the components "
+        "observed in the exchanges (frequency, duration, recency, intimacy, mutual services,"
+        " shared contacts, emotional intensity when tone is known). See the Ties section.",
+        "fr": "Force du lien (Granovetter 1973), de 0 à 1\u00a0: moyenne pondérée des composantes "
+        "observées dans les échanges (fréquence, durée, récence, intimité, services "
+        "réciproques, contacts communs, intensité émotionnelle quand le ton est connu)."
+        " Voir la section Liens.",
+    },
+    "n_events": {
+        "en": "Events between the two members, both ways.",
+        "fr": "Événements entre les deux membres, dans les deux sens.",
+    },
+    "broker_score": {
+        "en": "For each end of the bridge, the number of other communities it reaches through ties"
+        " crossing between groups.",
+        "fr": "Pour chaque extrémité du pont, le nombre d’autres communautés qu’elle atteint par "
+        "des liens qui traversent les groupes.",
+    },
+    "common_neighbors": {
+        "en": "Contacts the two members share without being tied to each other.",
+        "fr": "Contacts que les deux membres ont en commun sans être reliés entre eux.",
+    },
+    "jaccard": {
+        "en": "Shared contacts / all contacts of either: 1 when their circles are the same.",
+        "fr": "Contacts communs / ensemble des contacts de l’un ou l’autre\u00a0: 1 quand leurs "
+        "cercles sont identiques.",
+    },
+    "adamic_adar": {
+        "en": "Σ over shared contacts w of 1 / ln(contacts of w) (Adamic & Adar 2003): a shared "
+        "contact counts more when it has few contacts itself; the best predictor of a future"
+        " tie among the classic ones (Liben-Nowell & Kleinberg 2007).",
+        "fr": "Somme sur les contacts communs w de 1 / ln(contacts de w) (Adamic et Adar"
+        " 2003)\u00a0: un contact commun compte davantage quand il a lui-même peu de "
+        "contacts\u202f; le meilleur des indices classiques pour prédire un lien futur "
+        "(Liben-Nowell et Kleinberg 2007).",
+    },
+    "pagerank": {
+        "en": "PageRank (Brin & Page 1998) on the ties weighted by events: the share of attention "
+        "that would end on this member if it flowed along the ties; sums to 1 over the "
+        "network.",
+        "fr": "PageRank (Brin et Page 1998) sur les liens pondérés par les événements\u00a0: "
+        "la part de l’attention qui aboutirait à ce membre si elle circulait le "
+        "long des liens\u202f; la somme vaut 1 sur le réseau.",
+    },
+    # --- end of report sections: network, ties, engagement, timing, hashtags, roles ---
 }
 
 
