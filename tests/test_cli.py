@@ -185,3 +185,47 @@ def test_gexf_export_reads_back_in_networkx(demo_workspace, tmp_path):
     n_ties = con.execute("SELECT count(*) FROM ties").fetchone()[0]
     con.close()
     assert g.number_of_edges() == n_ties
+
+
+def test_post_status_compares_with_the_history(demo_workspace):
+    import duckdb
+
+    con = duckdb.connect(str(demo_workspace), read_only=True)
+    # A question with answers: check it one day after publication.
+    post_id, created = con.execute(
+        """SELECT p.post_id, p.created_at FROM posts p JOIN events e ON e.parent_post_id = p.post_id
+           WHERE p.kind = 'post' AND e.kind = 'reply' GROUP BY ALL ORDER BY count(*) DESC
+           LIMIT 1"""
+    ).fetchone()
+    con.close()
+    when = (created + __import__("datetime").timedelta(days=1)).isoformat()
+    r = liens("post", post_id, "-w", str(demo_workspace), "--now", when, "--json")
+    assert r.returncode == 0, r.stderr
+    st = json.loads(r.stdout)
+    assert st["post_id"] == post_id and abs(st["age_hours"] - 24) < 1e-6
+    assert st["history"] > 100 and 0 <= st["percentile"] <= 1
+
+
+def test_post_that_does_not_exist(demo_workspace):
+    r = liens("post", "no/such/post", "-w", str(demo_workspace))
+    assert r.returncode == 1 and "no post 'no/such/post'" in r.stderr
+
+
+def test_campaign_roi_follows_the_seed_example(demo_workspace):
+    # Seed 004: 5,000 invested, 10,000 earned: ROI = (10000 - 5000) / 5000 = 1 (100 %).
+    r = liens(
+        "campaign",
+        "-w",
+        str(demo_workspace),
+        "-t",
+        "hops",
+        "--investment",
+        "5000",
+        "--revenue",
+        "10000",
+        "--json",
+    )
+    assert r.returncode == 0, r.stderr
+    [row] = json.loads(r.stdout)
+    assert row["roi"] == 1.0 and row["publications"] > 0
+    assert row["roe"] == row["interactions"] / row["publications"]
