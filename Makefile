@@ -20,8 +20,10 @@ demo: setup
 	$(VENV)/bin/liens demo --out liens-demo
 
 ## make test: set up, lint, then the whole test suite (headless Chromium included)
+## Fuzz tests run a short version here (LIENS_FUZZ_EXAMPLES cases each); make fuzz runs 10,000.
+LIENS_FUZZ_EXAMPLES ?= 25
 test: setup browser lint
-	$(PY) -m pytest -q
+	LIENS_FUZZ_EXAMPLES=$(LIENS_FUZZ_EXAMPLES) $(PY) -m pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check liens tests bench scripts
@@ -32,6 +34,9 @@ browser:
 
 bench: setup
 	$(PY) -m bench
+
+fuzz: setup
+	LIENS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q -k fuzz -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) liens-demo build *.egg-info .pytest_cache .ruff_cache
