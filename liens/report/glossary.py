@@ -284,6 +284,98 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "la part de l’attention qui aboutirait à ce membre si elle circulait le "
         "long des liens\u202f; la somme vaut 1 sur le réseau.",
     },
+    "tie_pairs": {
+        "en": "Pairs of members with at least one event from one to the other (reply, comment, "
+        "vote on the other's publication, mention, message…), counted once whatever the "
+        "direction.",
+        "fr": "Paires de membres avec au moins un événement de l’un vers l’autre (réponse, "
+        "commentaire, vote sur une publication de l’autre, mention, message…), comptées une "
+        "fois quel que soit le sens.",
+    },
+    "strength_class": {
+        "en": "Strong when the tie's strength is among the top 20% of the network's pairs (at or "
+        "above the 80th percentile): Granovetter's strong and weak are relative to the "
+        "network.",
+        "fr": "Fort quand la force du lien est dans les 20\u202f% les plus élevés des paires "
+        "du réseau (au 80e centile ou au-dessus)\u00a0: le fort et le faible de "
+        "Granovetter sont relatifs au réseau.",
+    },
+    "orientation": {
+        "en": "Bilateral when each member addressed the other at least once, unilateral when only "
+        "one did (Lemieux 1982).",
+        "fr": "Bilatéral quand chaque membre s’est adressé à l’autre au moins une fois, unilatéral"
+        " quand un seul l’a fait (Lemieux 1982).",
+    },
+    "bilateral": {
+        "en": "Share of tied pairs where each member addressed the other at least once (Lemieux "
+        "1982); the others are unilateral.",
+        "fr": "Part des paires reliées où chaque membre s’est adressé à l’autre au moins une "
+        "fois (Lemieux 1982)\u202f; les autres sont unilatérales.",
+    },
+    "multiplex": {
+        "en": "Share of tied pairs whose exchanges run through two kinds or more (reply and vote, "
+        "comment and share…).",
+        "fr": "Part des paires reliées dont les échanges passent par deux types ou plus (réponse "
+        "et vote, commentaire et partage…).",
+    },
+    "n_kinds": {
+        "en": "Distinct kinds of exchange between the two members (reply, comment, vote, share…). "
+        "Two or more: a multiplex tie.",
+        "fr": "Types d’échange distincts entre les deux membres (réponse, commentaire, vote, "
+        "partage…). Deux ou plus\u00a0: un lien multiplexe.",
+    },
+    "c_frequency": {
+        "en": "ln(1 + W) / ln(1 + max W), W the pair's events weighted by kind (a reply or message"
+        " 3, a share 1.5, a vote 0.5): how often and how intensely they exchange "
+        "(Granovetter's amount of time).",
+        "fr": "ln(1 + W) / ln(1 + max W), W les événements de la paire pondérés par"
+        " type (une réponse ou un message 3, un partage 1,5, un vote 0,5)\u00a0: "
+        "la fréquence et l’intensité des échanges (la «\u00a0quantité de temps\u00a0» "
+        "de Granovetter).",
+    },
+    "c_duration": {
+        "en": "Days between the pair's first and last exchange / days of the period: how long the "
+        "tie has lasted.",
+        "fr": "Jours entre le premier et le dernier échange de la paire / jours de la "
+        "période\u00a0: depuis combien de temps le lien dure.",
+    },
+    "c_recency": {
+        "en": "2^(−days since the last exchange / 7): 1 for a tie active today, ½ after a week, ¼ "
+        "after two.",
+        "fr": "2^(−jours depuis le dernier échange / 7)\u00a0: 1 pour un lien actif aujourd’hui, ½"
+        " après une semaine, ¼ après deux.",
+    },
+    "c_intimacy": {
+        "en": "Share of the pair's events that are private messages or direct replies "
+        "(Granovetter's intimacy, mutual confiding).",
+        "fr": "Part des événements de la paire qui sont des messages privés ou des réponses "
+        "directes (l’intimité, les confidences mutuelles de Granovetter).",
+    },
+    "c_mutuality": {
+        "en": "min / max of what each member addressed to the other (weighted): 1 when the "
+        "exchange is balanced, 0 when it goes one way.",
+        "fr": "min / max de ce que chaque membre a adressé à l’autre (pondéré)\u00a0: 1 quand "
+        "l’échange est équilibré, 0 quand il va dans un seul sens.",
+    },
+    "c_services": {
+        "en": "min / max of the shares, quotes and mentions each made of the other: mutual "
+        "amplification, Granovetter's reciprocal services.",
+        "fr": "min / max des partages, citations et mentions que chacun a faits de l’autre\u00a0: "
+        "l’amplification mutuelle, les services réciproques de Granovetter.",
+    },
+    "c_structural": {
+        "en": "Shared contacts / all contacts of either (Jaccard of their neighbourhoods): strong "
+        "ties sit in overlapping circles (Granovetter's hypothesis).",
+        "fr": "Contacts communs / ensemble des contacts de l’un ou l’autre (Jaccard de leurs "
+        "voisinages)\u00a0: les liens forts relient des cercles qui se recouvrent (hypothèse"
+        " de Granovetter).",
+    },
+    "c_emotional": {
+        "en": "Mean absolute tone of the pair's exchanges (0 to 1), when the tone of texts is "
+        "known: emotional intensity, friendly or hostile.",
+        "fr": "Ton absolu moyen des échanges de la paire (0 à 1), quand le ton des textes est"
+        " connu\u00a0: l’intensité émotionnelle, amicale ou hostile.",
+    },
     # --- end of report sections: network, ties, engagement, timing, hashtags, roles ---
 }
 
