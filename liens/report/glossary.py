@@ -110,6 +110,124 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "de Stack Exchange : ils comptent dans les volumes mais pas dans la carte des heures.",
     },
     # --- report sections: network, ties, engagement, timing, hashtags, roles ---
+    "publications_followed": {
+        "en": "Publications (posts, replies, comments) whose interactions were counted from their "
+        "publication on.",
+        "fr": "Publications (messages, réponses, commentaires) dont les interactions ont été "
+        "comptées dès leur parution.",
+    },
+    "engaged_share": {
+        "en": "Share of publications with at least one interaction by another account.",
+        "fr": "Part des publications ayant reçu au moins une interaction d’un autre compte.",
+    },
+    "interactions": {
+        "en": "Everything other accounts did on the publication: replies, comments, shares, "
+        "quotes, reactions, up and down votes, accepted answer. The author's own acts do not"
+        " count.",
+        "fr": "Tout ce que les autres comptes ont fait sur la publication\u00a0: réponses, "
+        "commentaires, partages, citations, réactions, votes pour et contre, réponse "
+        "acceptée. Les actes de l’auteur ne comptent pas.",
+    },
+    "interactions_per_publication": {
+        "en": "Interactions received / publications followed (mean): the community-wide ROE.",
+        "fr": "Interactions reçues / publications suivies (moyenne)\u00a0: le ROE de toute la "
+        "communauté.",
+    },
+    "hours_to_first": {
+        "en": "Hours between the publication and its first interaction with a known time (median "
+        "over publications that had one).",
+        "fr": "Heures entre la publication et sa première interaction datée à l’heure près "
+        "(médiane sur les publications qui en ont eu une).",
+    },
+    "engagement": {
+        "en": "Quality-weighted engagement E = Σ weight(kind) × value over the interactions: a "
+        "reply or comment 3, a share, quote or accept 2, a reaction or vote 1 (a down vote "
+        "−1), a hostile reply −1 (COBRA model: creating weighs more than clicking; Muntinga "
+        "et al. 2011).",
+        "fr": "Engagement pondéré E = Σ poids(type) × valeur sur les interactions\u00a0:"
+        " une réponse ou un commentaire 3, un partage, une citation ou une "
+        "acceptation 2, une réaction ou un vote 1 (un vote contre −1), une "
+        "réponse hostile −1 (modèle COBRA\u00a0: créer pèse plus que cliquer\u202f; "
+        "Muntinga et al. 2011).",
+    },
+    "n_2h": {
+        "en": "Interactions received within two hours of publication (those dated only to the day "
+        "are left out).",
+        "fr": "Interactions reçues dans les deux heures suivant la publication (celles datées "
+        "seulement au jour près sont exclues).",
+    },
+    "account_publications": {
+        "en": "Publications the account made in the period (posts, replies, comments, quotes, "
+        "shares).",
+        "fr": "Publications faites par le compte sur la période (messages, réponses, commentaires,"
+        " citations, partages).",
+    },
+    "interactions_received": {
+        "en": "Interactions other accounts made on the account's publications.",
+        "fr": "Interactions faites par d’autres comptes sur les publications du compte.",
+    },
+    "roe": {
+        "en": "Return on engagement: interactions received / publications made (Rissoan: "
+        "interactions obtained for an action taken). Undefined, not zero, for an account "
+        "that never published.",
+        "fr": "Retour sur engagement\u00a0: interactions reçues / publications faites "
+        "(Rissoan\u00a0: interactions obtenues par rapport à une action menée). Non "
+        "défini, et non nul, pour un compte qui n’a rien publié.",
+    },
+    "weighted_roe": {
+        "en": "Weighted engagement received / publications made: the ROE with a comment worth more"
+        " than a vote.",
+        "fr": "Engagement pondéré reçu / publications faites\u00a0: le ROE où un commentaire vaut "
+        "plus qu’un vote.",
+    },
+    "early_hours": {
+        "en": "Hours after publication at which the early count is read.",
+        "fr": "Heures après la publication auxquelles on lit le premier compte.",
+    },
+    "forecast_posts": {
+        "en": "Past publications, at least a week old, the model was fitted on.",
+        "fr": "Publications passées, vieilles d’au moins une semaine, sur lesquelles le modèle a "
+        "été ajusté.",
+    },
+    "ratio": {
+        "en": "Growth ratio e^β of Szabo & Huberman's model ln(1 + final) = ln(1 + early) + β: "
+        "forecast final = ratio × (1 + early) − 1; the interval comes from the spread of "
+        "past publications around the model (Szabo & Huberman 2010).",
+        "fr": "Ratio de croissance e^β du modèle de Szabo et Huberman ln(1 + final) = "
+        "ln(1 + début) + β\u00a0: total final prévu = ratio × (1 + début) − 1\u202f; la "
+        "fourchette vient de la dispersion des publications passées autour du "
+        "modèle (Szabo et Huberman 2010).",
+    },
+    "share_zero_early": {
+        "en": "Share of past publications with no interaction yet at that hour.",
+        "fr": "Part des publications passées sans aucune interaction à cette heure-là.",
+    },
+    "content_type": {
+        "en": "Type of content found from cue words and punctuation in French and English (news, "
+        "politics, humour, people, complaint, sensational, unusual); the cues are kept so "
+        "every decision can be checked.",
+        "fr": "Type de contenu repéré par des mots-indices et la ponctuation, en français et "
+        "en anglais (actualité, politique, humour, people, râlerie, sensationnel, "
+        "insolite)\u202f; les indices sont conservés pour que chaque décision puisse être "
+        "vérifiée.",
+    },
+    "type_posts": {
+        "en": "Original publications of this type.",
+        "fr": "Publications originales de ce type.",
+    },
+    "mean_engagement": {
+        "en": "Average weighted engagement of the type's publications, with its 90% bootstrap "
+        "interval (publications resampled within the type; Efron & Tibshirani 1993).",
+        "fr": "Engagement pondéré moyen des publications du type, avec son intervalle "
+        "bootstrap à 90\u202f% (publications rééchantillonnées dans le type\u202f; Efron et "
+        "Tibshirani 1993).",
+    },
+    "type_lift": {
+        "en": "Average engagement of the type / average of all publications − 1: +30% means a "
+        "third more engagement than usual.",
+        "fr": "Engagement moyen du type / moyenne de toutes les publications − 1\u00a0: +30\u202f%"
+        " veut dire un tiers d’engagement de plus que d’habitude.",
+    },
     "net_members": {
         "en": "Members tied to at least one other: they addressed someone or were addressed "
         "(reply, comment, vote on their publication, mention…). The nodes of the network.",
