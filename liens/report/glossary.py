@@ -494,6 +494,51 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "fr": "Ton absolu moyen des échanges de la paire (0 à 1), quand le ton des textes est"
         " connu\u00a0: l’intensité émotionnelle, amicale ou hostile.",
     },
+    "slot_posts": {
+        "en": "Past publications made in this slot (day and block of hours, in the community's "
+        "time zone).",
+        "fr": "Publications passées faites dans ce créneau (jour et tranche horaire, dans le "
+        "fuseau de la communauté).",
+    },
+    "slot_mean": {
+        "en": "Average weighted engagement of the slot's publications, with its 90% bootstrap "
+        "interval (Efron & Tibshirani 1993).",
+        "fr": "Engagement pondéré moyen des publications du créneau, avec son intervalle "
+        "bootstrap à 90\u202f% (Efron et Tibshirani 1993).",
+    },
+    "lift": {
+        "en": "Average engagement of the slot / that of the median slot − 1, with a 90% bootstrap "
+        "interval (publications resampled within every slot, the median slot recomputed each"
+        " time). Slots with fewer than 10 publications are not rated.",
+        "fr": "Engagement moyen du créneau / celui du créneau médian − 1, avec un intervalle "
+        "bootstrap à 90\u202f% (publications rééchantillonnées dans chaque créneau, créneau "
+        "médian recalculé à chaque fois). Les créneaux de moins de 10 publications ne "
+        "sont pas notés.",
+    },
+    "recommended": {
+        "en": "Recommended when the slot has enough history and the low end of its lift interval "
+        "is above 0: better than the median slot even in the pessimistic case.",
+        "fr": "Recommandé quand le créneau a assez d’historique et que le bas de son "
+        "intervalle de surperformance dépasse 0\u00a0: meilleur que le créneau médian même "
+        "dans le cas pessimiste.",
+    },
+    "posts_per_day": {
+        "en": "Publications / days from the first to the last publication.",
+        "fr": "Publications / jours entre la première et la dernière publication.",
+    },
+    "active_day_share": {
+        "en": "Days with at least one publication / days from the first to the last publication.",
+        "fr": "Jours avec au moins une publication / jours entre la première et la dernière "
+        "publication.",
+    },
+    "gap_median_hours": {
+        "en": "Median time between two consecutive publications.",
+        "fr": "Durée médiane entre deux publications consécutives.",
+    },
+    "gap_max_days": {
+        "en": "Longest time without a publication between the first and the last one.",
+        "fr": "Plus longue période sans publication entre la première et la dernière.",
+    },
     # --- end of report sections: network, ties, engagement, timing, hashtags, roles ---
 }
 
