@@ -228,6 +228,37 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "fr": "Engagement moyen du type / moyenne de toutes les publications − 1\u00a0: +30\u202f%"
         " veut dire un tiers d’engagement de plus que d’habitude.",
     },
+    "hashtag": {
+        "en": "A hashtag with its spellings merged: lower case, accents and separators (_ - . ’) "
+        "removed, so #AllezLaFrance, #allez_la_france and #allezlafrance are one; shown with"
+        " its most used spelling.",
+        "fr": "Un mot-dièse, graphies regroupées\u00a0: minuscules, accents et séparateurs (_"
+        " - . ’) retirés, si bien que #AllezLaFrance, #allez_la_france et "
+        "#allezlafrance n’en font qu’un\u202f; affiché sous sa graphie la plus "
+        "employée.",
+    },
+    "uses": {
+        "en": "Publications carrying the hashtag (any spelling), counted once each.",
+        "fr": "Publications portant le mot-dièse (sous n’importe quelle graphie), comptées une "
+        "fois chacune.",
+    },
+    "tag_accounts": {
+        "en": "Distinct accounts that published it.",
+        "fr": "Comptes distincts qui l’ont publié.",
+    },
+    "variants": {
+        "en": "Every spelling seen, the most used first.",
+        "fr": "Toutes les graphies rencontrées, la plus employée d’abord.",
+    },
+    "together": {
+        "en": "Publications carrying both hashtags.",
+        "fr": "Publications portant les deux mots-dièse.",
+    },
+    "tag_jaccard": {
+        "en": "Publications with both / publications with either: n_ab / (n_a + n_b − n_ab).",
+        "fr": "Publications avec les deux / publications avec l’un ou l’autre\u00a0: n_ab / (n_a +"
+        " n_b − n_ab).",
+    },
     "net_members": {
         "en": "Members tied to at least one other: they addressed someone or were addressed "
         "(reply, comment, vote on their publication, mention…). The nodes of the network.",

@@ -33,7 +33,17 @@ from liens.report.sections.base import Section
 __all__ = ["SECTIONS", "Section"]
 
 # Order of appearance. Glossary stays last: it defines the terms of every section above.
-_MODULES = ("overview", "activity", "quality", "glossary")
+_MODULES = (
+    "overview",
+    "activity",
+    "quality",
+    "network",
+    "ties",
+    "engagement",
+    "timing",
+    "hashtags",
+    "glossary",
+)
 
 SECTIONS: list[Section] = [
     importlib.import_module(f"liens.report.sections.{name}").SECTION for name in _MODULES
