@@ -70,6 +70,7 @@ DEFAULTS: dict[str, object] = {
     "sync_seconds": 120,
     "sync_min": 3,
     "new_account_days": 30,
+    "drivers_for": 50,  # drivers are gathered for the most recent alarms only
 }
 
 ALARM_COLUMNS = [
@@ -339,7 +340,8 @@ def alarm_drivers(
 ) -> pd.DataFrame:
     """The posts, accounts, hashtags, communities and brokers carrying each alarm.
 
-    The alarm window runs from ``lookback_bins`` bins before the first alarmed bin to the end
+    Drivers are gathered for the ``drivers_for`` (50) most recent alarms. The alarm window
+    runs from ``lookback_bins`` bins before the first alarmed bin to the end
     of the episode. In it, the stream's events are counted per account (with the signs of
     :func:`suspicious_accounts`), per publication carried (the post shared, replied to or
     quoted, else the event's own), per hashtag, per community of the speaker and for the
@@ -353,6 +355,7 @@ def alarm_drivers(
     """
     if alarms.empty:
         return _empty_drivers()
+    alarms = alarms.sort_values("alarm_at").tail(int(_opt(params, "drivers_for")))
     top = int(_opt(params, "top"))
     width = pd.Timedelta(minutes=int(_opt(params, "bin_minutes")))
     tables = _tables(con)
@@ -611,7 +614,14 @@ def detect(
     and the incident log read again.
     """
     sql, args, stream = stream_query(con, params, str(_opt(params, "crisis_stream")))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _liens_stream AS {sql}", args)
+    # events dated to the day only (Stack Exchange votes) would pile up at midnight as fake
+    # hourly bursts: they are left out of the hourly stream
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _liens_stream AS SELECT * FROM ({sql})
+            WHERE extra IS NULL
+               OR json_extract_string(extra, '$.time_precision') IS DISTINCT FROM 'day'""",
+        args,
+    )
     sql, args = "SELECT * FROM _liens_stream", []
     bin_minutes = int(_opt(params, "bin_minutes"))
     counts = stream_counts(con, sql, args, bin_minutes)
