@@ -92,6 +92,16 @@ def test_heatmap_is_drawn_with_seven_days(loaded):
 def test_table_of_contents_links_to_every_section(loaded):
     page = loaded[0]
     targets = page.locator("nav.toc a").evaluate_all("els => els.map(a => a.hash)")
-    assert targets == ["#overview", "#activity", "#quality", "#glossary"]
+    assert targets == [
+        "#overview",
+        "#activity",
+        "#quality",
+        "#network",
+        "#ties",
+        "#engagement",
+        "#timing",
+        "#hashtags",
+        "#glossary",
+    ]
     for target in targets:
         assert page.locator(f"section{target}").count() == 1

@@ -82,14 +82,33 @@ def _layout(n: int, edges: np.ndarray, weights: np.ndarray) -> np.ndarray:
     state = random.getstate()
     random.seed(LAYOUT_SEED)
     try:
-        start = np.random.default_rng(LAYOUT_SEED).uniform(-1, 1, size=(n, 2)).tolist()
+        # start spread over a sqrt(n) square, the scale FR settles at: packed in a unit
+        # square every vertex falls in one cell of igraph's grid and the layout is 10x slower
+        half = max(1.0, float(np.sqrt(n)))
+        start = np.random.default_rng(LAYOUT_SEED).uniform(-half, half, size=(n, 2)).tolist()
         layout = g.layout_fruchterman_reingold(
             weights=weights.tolist() if len(weights) else None, niter=800, seed=start
         )
     finally:
         random.setstate(state)
     xy = np.asarray(layout.coords, dtype=float).reshape(-1, 2)
-    return np.round(xy, 3)
+    return np.round(_pack(g, xy), 3)
+
+
+def _pack(g: ig.Graph, xy: np.ndarray) -> np.ndarray:
+    """Bring small components next to the largest one: nothing pulls them in, so FR leaves
+    them wherever they started and the map would zoom out to show a pair in a corner."""
+    parts = sorted(g.connected_components(), key=len, reverse=True)
+    if len(parts) < 2:
+        return xy
+    giant = xy[parts[0]]
+    (x0, y0), (x1, y1) = giant.min(axis=0), giant.max(axis=0)
+    step = max(x1 - x0, y1 - y0) / 12 or 1.0
+    for k, part in enumerate(parts[1:]):
+        row, col = divmod(k, 12)
+        target = np.array([x1 + step * (1 + row), y1 - step * col])
+        xy[part] = xy[part] - xy[part].mean(axis=0) + target
+    return xy
 
 
 def map_data(
