@@ -12,7 +12,12 @@ import pytest
 
 from liens.analysis import AnalysisParams
 from liens.analysis.campaigns import Campaign, campaign_results, load_campaigns, roi
-from liens.analysis.engagement import account_roe, engagement_weights, post_engagement
+from liens.analysis.engagement import (
+    NEGATIVE_TONE_BELOW,
+    account_roe,
+    engagement_weights,
+    post_engagement,
+)
 
 DEMO = Path(__file__).resolve().parents[1] / "liens" / "demo" / "beer_stackexchange"
 SITE = "beer.stackexchange.com"
@@ -55,12 +60,38 @@ def test_counts_by_kind_match_the_dump_files(raw, pe, pid):
         assert row[col] == n, col
 
 
-def test_weighted_engagement_follows_the_documented_weights(raw, pe):
+def _hostile(demo_workspace: Path, raw: dict[str, pd.DataFrame], pid: str) -> int:
+    """Answers and comments (not by the author) whose stored tone is below the threshold."""
+    posts, comments = raw["posts"], raw["comments"]
+    author = posts.loc[posts["Id"] == pid, "OwnerUserId"].iloc[0]
+    ids = [
+        f"stackexchange:{SITE}/p/{i}"
+        for i in posts.loc[(posts["ParentId"] == pid) & (posts["OwnerUserId"] != author), "Id"]
+    ]
+    ids += [
+        f"stackexchange:{SITE}/c/{i}"
+        for i in comments.loc[(comments["PostId"] == pid) & (comments["UserId"] != author), "Id"]
+    ]
+    con = duckdb.connect(str(demo_workspace), read_only=True)
+    try:
+        return con.execute(
+            "SELECT count(*) FROM event_tone WHERE event_id IN (SELECT unnest($ids)) "
+            "AND tone_score < $neg",
+            {"ids": ids, "neg": NEGATIVE_TONE_BELOW},
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_weighted_engagement_follows_the_documented_weights(raw, pe, demo_workspace):
     ref = _reference(raw, "22")
     accepts = pe.loc[f"{SITE}/p/22", "accepts"]
+    # The demo is analysed with tone: a hostile answer or comment weighs -1 instead of 3.
+    hostile = _hostile(demo_workspace, raw, "22")
+    assert pe.loc[f"{SITE}/p/22", "hostile_replies"] == hostile
     expected = (
-        3 * ref["replies"]
-        + 3 * ref["comments"]
+        3 * (ref["replies"] + ref["comments"] - hostile)
+        - hostile
         + ref["votes_up"]
         - ref["votes_down"]
         + ref["reactions"]
@@ -103,6 +134,9 @@ def test_hostile_replies_count_against_the_post(demo_workspace, tmp_path, pe):
     shutil.copy(demo_workspace, path)
     con = duckdb.connect(str(path))
     try:
+        # Start from no tone at all (the demo's own scores live in event_tone).
+        con.execute("DROP TABLE IF EXISTS event_tone")
+        before = post_engagement(con).set_index("post_id").loc[f"{SITE}/p/22"]
         con.execute(
             f"""CREATE TABLE tone AS SELECT event_id, -0.9 AS score FROM events
             WHERE kind = 'comment' AND parent_post_id = '{SITE}/p/22'"""
@@ -111,7 +145,6 @@ def test_hostile_replies_count_against_the_post(demo_workspace, tmp_path, pe):
         toned = post_engagement(con).set_index("post_id").loc[f"{SITE}/p/22"]
     finally:
         con.close()
-    before = pe.loc[f"{SITE}/p/22"]
     # The author's own comments are in the tone table but are not interactions.
     assert toned["hostile_replies"] == before["comments"]
     assert hostile >= toned["hostile_replies"] > 0

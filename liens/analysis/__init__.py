@@ -57,10 +57,17 @@ ANALYSES: list[Analysis] = [
     Analysis(
         "activity", "volume over time, by kind, by weekday and hour", "liens.analysis.activity"
     ),
+    # Tone first: tie strength, engagement quality, reputation and crises read event_tone.
+    Analysis("tone", "tone and hostility of every text (cached)", "liens.analysis.tone_events"),
     Analysis(
         "network",
         "ties and tie strength, member metrics, communities, structural holes, groupability",
         "liens.analysis.network",
+    ),
+    Analysis(
+        "reputation",
+        "share of negative over time, detractors and defenders",
+        "liens.analysis.reputation",
     ),
     Analysis(
         "engagement",
@@ -89,11 +96,6 @@ ANALYSES: list[Analysis] = [
     ),
     Analysis(
         "campaigns", "campaign ROI and ROE (with a campaign file)", "liens.analysis.campaigns"
-    ),
-    Analysis(
-        "reputation",
-        "tone of texts, share of negative over time, detractors and defenders",
-        "liens.analysis.reputation",
     ),
     Analysis(
         "crisis",
@@ -139,15 +141,23 @@ def run_analyses(
             if on_step:
                 on_step(analysis.name, analysis.description)
             for name, table in analysis.load()(con, params).items():
-                if name == "members":
-                    members.append(table.to_pandas() if isinstance(table, pa.Table) else table)
+                if name != "members":
+                    written[name] = _store(con, name, table)
                     continue
-                written[name] = _store(con, name, table)
-        if members:
-            merged = members[0]
-            for part in members[1:]:
-                merged = merged.merge(part, on=["platform", "account"], how="outer")
-            written["members"] = _store(con, "members", merged)
+                # Stored at once, merged with earlier analyses' columns, so that later
+                # analyses of this run read this run's members (communities, pagerank, ...).
+                part = table.to_pandas() if isinstance(table, pa.Table) else table
+                if members:
+                    overlap = [c for c in part.columns if c in members[0].columns]
+                    keep = [c for c in overlap if c not in ("platform", "account")]
+                    members[0] = (
+                        members[0]
+                        .drop(columns=keep)
+                        .merge(part, on=["platform", "account"], how="outer")
+                    )
+                else:
+                    members.append(part)
+                written["members"] = _store(con, "members", members[0])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -116,14 +116,17 @@ def _numeric(sql_type: str) -> bool:
 def _tone_source(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
     """(join clause, score expression) for the tone of events, or None when tone is unknown.
 
-    Tone comes from a numeric ``tone_score`` or ``tone`` column of ``events``, else from a
-    ``tone`` table keyed by ``event_id`` with a numeric ``tone_score``/``score``/``tone`` column.
+    Tone comes from a numeric ``tone_score`` or ``tone`` column of ``events``, else from the
+    ``event_tone`` table of the tone analysis, else from a ``tone`` table keyed by ``event_id``
+    with a numeric ``tone_score``/``score``/``tone`` column.
     """
     ev_cols = {r[0]: r[1] for r in con.execute("DESCRIBE events").fetchall()}
     for c in ("tone_score", "tone"):
         if c in ev_cols and _numeric(ev_cols[c]):
             return "", f"e.{c}"
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    if "event_tone" in tables:  # written by the tone analysis (liens.analysis.tone_events)
+        return "LEFT JOIN event_tone t ON t.event_id = e.event_id", "t.tone_score"
     if "tone" in tables:
         cols = {r[0]: r[1] for r in con.execute("DESCRIBE tone").fetchall()}
         if "event_id" in cols:

@@ -102,14 +102,22 @@ def _tie_events(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> tuple
     """SQL of the events that are ties, with their kind weight; and whether tone is present."""
     sql, args = events_query(params, layered=True)
     cols = {r[0] for r in con.execute("DESCRIBE events").fetchall()}
-    has_tone = "tone" in cols
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    join = ""
+    if "tone" in cols:
+        tone = "CAST(e.tone AS DOUBLE)"
+    elif "event_tone" in tables:  # scores of the tone analysis, when it ran before
+        tone, join = "t.tone_score", "LEFT JOIN event_tone t ON t.event_id = e.event_id"
+    else:
+        tone = "CAST(NULL AS DOUBLE)"
+    has_tone = bool(join) or "tone" in cols
     weights = _kind_weights(params)
     cases = " ".join(f"WHEN '{k}' THEN {float(w)!r}" for k, w in weights.items())
-    tone = "CAST(tone AS DOUBLE)" if has_tone else "CAST(NULL AS DOUBLE)"
     return (
-        f"""SELECT platform, actor, target, kind, created_at, context,
-  CASE kind {cases} ELSE {_OTHER_KIND_WEIGHT} END AS w, {tone} AS tone
-FROM ({sql}) WHERE actor IS NOT NULL AND target IS NOT NULL AND actor <> target""",
+        f"""SELECT e.platform, e.actor, e.target, e.kind, e.created_at, e.context,
+  CASE e.kind {cases} ELSE {_OTHER_KIND_WEIGHT} END AS w, {tone} AS tone
+FROM ({sql}) e {join}
+WHERE e.actor IS NOT NULL AND e.target IS NOT NULL AND e.actor <> e.target""",
         args,
         has_tone,
     )
@@ -191,7 +199,8 @@ def pair_ties(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> pd.Data
 
     Notes
     -----
-    ``c_emotional`` is NaN when events have no ``tone`` column (the dimension is then absent
+    ``c_emotional`` is NaN when events have no tone (neither a ``tone`` column nor the
+    ``event_tone`` table of the tone analysis; the dimension is then absent
     from the mean and the docs say so). ``strength_class`` is ``strong`` when the strength is
     at or above the ``strong_quantile`` quantile of the platform's pairs: a relative split,
     as Granovetter's strong/weak is relative to the network.
