@@ -145,12 +145,36 @@ def fake_scorer(texts, langs=None):
 def brand(tmp_path):
     rows = [
         # actor, target, time, text, kind, post_id, parent
-        ("ana", "hotel", "2024-05-01 09:00", "Merci pour l'accueil, parfait", "mention", "p1", None),  # noqa: E501
+        (
+            "ana",
+            "hotel",
+            "2024-05-01 09:00",
+            "Merci pour l'accueil, parfait",
+            "mention",
+            "p1",
+            None,
+        ),  # noqa: E501
         ("bob", "hotel", "2024-05-01 10:00", "Service honteux, plus jamais", "mention", "p2", None),
         ("bob", "hotel", "2024-05-01 11:00", "Toujours aussi nul", "mention", "p3", None),
-        ("eve", "hotel", "2024-05-01 12:00", "Chambre sale et personnel odieux", "mention", "p4", None),  # noqa: E501
+        (
+            "eve",
+            "hotel",
+            "2024-05-01 12:00",
+            "Chambre sale et personnel odieux",
+            "mention",
+            "p4",
+            None,
+        ),  # noqa: E501
         ("ana", "hotel", "2024-05-02 09:00", "Super séjour, je recommande", "mention", "p5", None),
-        ("ana", "hotel", "2024-05-02 09:30", "Quelle heure pour le petit déjeuner ?", "mention", "p6", None),  # noqa: E501
+        (
+            "ana",
+            "hotel",
+            "2024-05-02 09:30",
+            "Quelle heure pour le petit déjeuner ?",
+            "mention",
+            "p6",
+            None,
+        ),  # noqa: E501
         ("hotel", "bob", "2024-05-01 10:45", "Désolés, écrivez-nous en privé", "reply", "p7", "p2"),
         ("zoe", "ana", "2024-05-01 10:00", "Toujours aussi nul", "mention", "p8", None),
     ]
