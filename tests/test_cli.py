@@ -229,3 +229,17 @@ def test_campaign_roi_follows_the_seed_example(demo_workspace):
     [row] = json.loads(r.stdout)
     assert row["roi"] == 1.0 and row["publications"] > 0
     assert row["roe"] == row["interactions"] / row["publications"]
+
+
+def test_handle_check_names_the_rule_broken():
+    r = liens("handle", "check", "@lucie_martin", "-p", "github", "-p", "twitter", "--json")
+    assert r.returncode == 0, r.stderr
+    by = {row["platform"]: row for row in json.loads(r.stdout)}
+    # GitHub usernames take letters, digits and hyphens only; X allows the underscore.
+    assert by["github"]["fits"] is False and "'_'" in by["github"]["reasons"][0]
+    assert by["twitter"]["fits"] is True and by["twitter"]["handle"] == "lucie_martin"
+
+
+def test_handle_check_unknown_platform():
+    r = liens("handle", "check", "lucie", "-p", "myspace")
+    assert r.returncode == 1 and "myspace" in r.stderr and "Traceback" not in r.stderr
