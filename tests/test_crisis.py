@@ -153,7 +153,7 @@ def brand(tmp_path):
             "mention",
             "p1",
             None,
-        ),  # noqa: E501
+        ),
         ("bob", "hotel", "2024-05-01 10:00", "Service honteux, plus jamais", "mention", "p2", None),
         ("bob", "hotel", "2024-05-01 11:00", "Toujours aussi nul", "mention", "p3", None),
         (
@@ -164,7 +164,7 @@ def brand(tmp_path):
             "mention",
             "p4",
             None,
-        ),  # noqa: E501
+        ),
         ("ana", "hotel", "2024-05-02 09:00", "Super séjour, je recommande", "mention", "p5", None),
         (
             "ana",
@@ -174,7 +174,7 @@ def brand(tmp_path):
             "mention",
             "p6",
             None,
-        ),  # noqa: E501
+        ),
         ("hotel", "bob", "2024-05-01 10:45", "Désolés, écrivez-nous en privé", "reply", "p7", "p2"),
         ("zoe", "ana", "2024-05-01 10:00", "Toujours aussi nul", "mention", "p8", None),
     ]
