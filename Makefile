@@ -21,7 +21,7 @@ demo: setup
 
 ## make test: set up, lint, then the whole test suite (headless Chromium included)
 ## Fuzz tests run a short version here (LIENS_FUZZ_EXAMPLES cases each); make fuzz runs 10,000.
-LIENS_FUZZ_EXAMPLES ?= 25
+LIENS_FUZZ_EXAMPLES ?= 20
 test: setup browser lint
 	LIENS_FUZZ_EXAMPLES=$(LIENS_FUZZ_EXAMPLES) $(PY) -m pytest -q
 
