@@ -643,7 +643,9 @@ def tone(
     except (OSError, ValueError) as exc:
         raise LiensError(f"cannot read the CSV file: {exc}", path=file) from exc
     scored = score_table(df, text_column)
-    scored.to_csv(out_file, index=False)
+    tmp = out_file.with_name(out_file.name + ".part")
+    scored.to_csv(tmp, index=False)
+    tmp.replace(out_file)  # never a half-written output
     counts = scored["tone_label"].value_counts(dropna=False).to_dict()
     out.print(
         f"{len(scored):,} rows scored → {out_file}: "

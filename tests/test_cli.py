@@ -243,3 +243,26 @@ def test_handle_check_names_the_rule_broken():
 def test_handle_check_unknown_platform():
     r = liens("handle", "check", "lucie", "-p", "myspace")
     assert r.returncode == 1 and "myspace" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_tone_scores_a_csv_file(tmp_path):
+    src = FIXTURES / "tone" / "tone_val.csv"
+    out = tmp_path / "scored.csv"
+    r = liens("tone", str(src), "--text-column", "text", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    with src.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with out.open(newline="") as fh:
+        scored = list(csv.DictReader(fh))
+    assert len(scored) == len(rows)
+    assert {"tone_label", "tone_score"} <= set(scored[0])
+    # Hand labels of real validation tweets: the shipped model agrees on most of them.
+    agree = sum(s["tone_label"] == r["label"] for s, r in zip(scored, rows, strict=True))
+    assert agree / len(rows) > 0.6
+    assert all(-1 <= float(s["tone_score"]) <= 1 for s in scored if s["tone_score"])
+
+
+def test_tone_names_a_missing_column(tmp_path):
+    src = FIXTURES / "tone" / "tone_val.csv"
+    r = liens("tone", str(src), "--text-column", "body", "--out", str(tmp_path / "x.csv"))
+    assert r.returncode == 1 and "body" in r.stderr and not (tmp_path / "x.csv").exists()
