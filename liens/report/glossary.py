@@ -571,6 +571,304 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "fr": "Plus longue période sans publication entre la première et la dernière.",
     },
     # --- end of report sections: network, ties, engagement, timing, hashtags, roles ---
+    # --- report sections: who matters, reputation and crises ---
+    "stage": {
+        "en": "Stage of presence (seeds 000/001): present (never speaks), relay (mostly shares "
+        "others' content), producer (writes its own), power networker (a producer with a large "
+        "engaged audience who publishes regularly). Hover a stage for its exact rule.",
+        "fr": "Stade de présence (graines 000/001)\u00a0: présent (ne prend jamais la parole), "
+        "relai (partage surtout les contenus des autres), producteur (écrit les siens), power "
+        "networker (un producteur à large audience engagée qui publie régulièrement). Survolez"
+        " un stade pour sa règle exacte.",
+    },
+    "stage_members": {
+        "en": "Members at this stage over the whole period, silent accounts included.",
+        "fr": "Membres à ce stade sur toute la période, comptes silencieux compris.",
+    },
+    "stage_share": {
+        "en": "Members at this stage / all members.",
+        "fr": "Membres à ce stade / ensemble des membres.",
+    },
+    "contribution_share": {
+        "en": "Contributions (own publications and relays) made by the stage's members / all "
+        "contributions.",
+        "fr": "Contributions (publications propres et relais) des membres du stade / ensemble"
+        " des contributions.",
+    },
+    "engagement_share": {
+        "en": "Engagement received by the stage's members (replies, comments, shares, quotes, "
+        "mentions, reactions, votes, accepts by others) / all engagement received.",
+        "fr": "Engagement reçu par les membres du stade (réponses, commentaires, partages, "
+        "citations, mentions, réactions, votes, acceptations des autres) / ensemble de "
+        "l’engagement reçu.",
+    },
+    "gini": {
+        "en": "Gini coefficient of contributions per member, silent members included: 0 when "
+        "everyone contributes equally, 1 when one member writes everything (Gini 1912).",
+        "fr": "Coefficient de Gini des contributions par membre, silencieux compris\u00a0: 0 quand"
+        " tous contribuent autant, 1 quand un seul membre écrit tout (Gini 1912).",
+    },
+    "top1_share": {
+        "en": "Share of all contributions made by the 1% of members who contribute most.",
+        "fr": "Part de toutes les contributions faite par le 1\u202f% des membres qui "
+        "contribuent le plus.",
+    },
+    "top10_share": {
+        "en": "Share of all contributions made by the 10% of members who contribute most.",
+        "fr": "Part de toutes les contributions faite par les 10\u202f% des membres qui "
+        "contribuent le plus.",
+    },
+    "observed_share": {
+        "en": "Share of members in the group in this community: never contributed; "
+        "contributed but outside the top 1%; top 1% of contributors.",
+        "fr": "Part des membres du groupe dans cette communauté\u00a0: n’a jamais contribué\u202f;"
+        " a contribué hors du 1\u202f% du haut\u202f; 1\u202f% des plus gros contributeurs.",
+    },
+    "expected_share": {
+        "en": "Share the 90-9-1 rule predicts (Nielsen, “Participation Inequality”, 2006).",
+        "fr": "Part que prédit la règle 90-9-1 (Nielsen, «\u00a0Participation Inequality\u00a0», "
+        "2006).",
+    },
+    "stage_period": {
+        "en": "Start of the period (quarter by default) on which stages are computed.",
+        "fr": "Début de la période (le trimestre par défaut) sur laquelle les stades sont "
+        "calculés.",
+    },
+    "arrived": {
+        "en": "Members seen for the first time in the period, whatever their first stage.",
+        "fr": "Membres vus pour la première fois dans la période, quel que soit leur premier "
+        "stade.",
+    },
+    "moved_up": {
+        "en": "Members whose stage in the period is higher than in the previous one (present < "
+        "relay < producer < power networker).",
+        "fr": "Membres dont le stade dans la période est plus élevé que dans la précédente "
+        "(présent < relai < producteur < power networker).",
+    },
+    "moved_down": {
+        "en": "Members whose stage in the period is lower than in the previous one.",
+        "fr": "Membres dont le stade dans la période est plus bas que dans la précédente.",
+    },
+    "stayed": {
+        "en": "Members who stayed relay, producer or power networker from the previous period.",
+        "fr": "Membres restés relai, producteur ou power networker depuis la période précédente.",
+    },
+    "speaking": {
+        "en": "Members at the producer or power networker stage in the period.",
+        "fr": "Membres au stade producteur ou power networker dans la période.",
+    },
+    "influence": {
+        "en": "Engagement the account caused: Σ over its publications of the interactions others"
+        " made on it plus the publications by others two or more levels below it, plus the "
+        "mentions of the account. Audience is kept apart (Cha et al. 2010).",
+        "fr": "Engagement suscité par le compte\u00a0: somme sur ses publications des "
+        "interactions des autres plus les publications des autres deux niveaux plus bas ou "
+        "au-delà, plus les mentions du compte. L’audience est tenue à part (Cha et al. 2010).",
+    },
+    "rank_interval": {
+        "en": "90% bootstrap interval of the influence rank: publications re-drawn with Poisson(1)"
+        " weights 100 times, influence and rank recomputed each time (Efron & Tibshirani "
+        "1993).",
+        "fr": "Intervalle bootstrap à 90\u202f% du rang d’influence\u00a0: publications "
+        "retirées 100 fois avec des poids de Poisson(1), influence et rang recalculés à "
+        "chaque fois (Efron et Tibshirani 1993).",
+    },
+    "top10_probability": {
+        "en": "Share of bootstrap replicates in which the account is among the top 10% by "
+        "influence.",
+        "fr": "Part des tirages bootstrap où le compte est parmi les 10\u202f% les plus influents.",
+    },
+    "influence_audience": {
+        "en": "Audience: followers when the source gives them, else distinct accounts that "
+        "addressed this one (attention in-degree).",
+        "fr": "Audience\u00a0: les abonnés quand la source les donne, sinon les comptes "
+        "distincts qui se sont adressés à celui-ci (degré entrant d’attention).",
+    },
+    "audience_percentile": {
+        "en": "Share of the platform's accounts whose audience is at or below this one's.",
+        "fr": "Part des comptes de la plateforme dont l’audience est inférieure ou égale à "
+        "celle-ci.",
+    },
+    "influence_replies": {
+        "en": "Direct replies and comments others made on the account's publications.",
+        "fr": "Réponses et commentaires directs des autres sur les publications du compte.",
+    },
+    "cascade": {
+        "en": "Publications by others anywhere below the account's publications in their "
+        "reply and share trees: the conversation they set off.",
+        "fr": "Publications des autres n’importe où sous les publications du compte, dans "
+        "leurs arbres de réponses et de partages\u00a0: la conversation qu’elles ont lancée.",
+    },
+    "amplification": {
+        "en": "Shares and quotes of its publications by others (retweets in Cha et al. 2010).",
+        "fr": "Partages et citations de ses publications par d’autres (les retweets de Cha et "
+        "al. 2010).",
+    },
+    "influence_mentions": {
+        "en": "Times other accounts mentioned it by name.",
+        "fr": "Nombre de fois où d’autres comptes l’ont mentionné par son nom.",
+    },
+    "posts_engaged": {
+        "en": "Brand publications the account interacted with (on the post or anywhere in its "
+        "thread).",
+        "fr": "Publications de la marque avec lesquelles le compte a interagi (sur la "
+        "publication ou n’importe où dans son fil).",
+    },
+    "early_share": {
+        "en": "Share of those publications it first engaged with within 2 hours of publication "
+        "(timed interactions only).",
+        "fr": "Part de ces publications sur lesquelles il a réagi dans les 2 heures suivant la"
+        " parution (interactions datées à l’heure seulement).",
+    },
+    "advocacy_score": {
+        "en": "Reliability × early share: (brand publications engaged with / brand "
+        "publications) × share engaged early. From 0 to 1.",
+        "fr": "Fidélité × part précoce\u00a0: (publications de la marque suivies / publications"
+        " de la marque) × part suivie tôt. De 0 à 1.",
+    },
+    "favourable_acts": {
+        "en": "Replies, comments, quotes or mentions in the brand's threads that are in its "
+        "favour (stance label, else tone score above +0.4).",
+        "fr": "Réponses, commentaires, citations ou mentions dans les fils de la marque qui lui"
+        " sont favorables (étiquette de position, sinon score de ton au-dessus de +0,4).",
+    },
+    "critic_acts": {
+        "en": "Replies, comments, quotes or mentions in the brand's threads that are against it "
+        "(stance label, else tone score below −0.4).",
+        "fr": "Réponses, commentaires, citations ou mentions dans les fils de la marque qui lui"
+        " sont hostiles (étiquette de position, sinon score de ton sous −0,4).",
+    },
+    "defences": {
+        "en": "Favourable answers to a critic act in the brand's threads.",
+        "fr": "Réponses favorables à un acte critique dans les fils de la marque.",
+    },
+    "brand_publications": {
+        "en": "Publications the brand account made in the period.",
+        "fr": "Publications faites par le compte de marque sur la période.",
+    },
+    "incoming": {
+        "en": "Replies, comments, mentions and quotes others addressed to the account.",
+        "fr": "Réponses, commentaires, mentions et citations que d’autres ont adressés au compte.",
+    },
+    "reply_rate": {
+        "en": "Incoming replies, comments and mentions the account answered / all of them.",
+        "fr": "Réponses, commentaires et mentions reçus auxquels le compte a répondu / total reçu.",
+    },
+    "median_response_hours": {
+        "en": "Median time between an incoming message and the account's answer.",
+        "fr": "Délai médian entre un message reçu et la réponse du compte.",
+    },
+    "posture_reciprocity": {
+        "en": "Follow-back rate when follows are known, else the share of the accounts that "
+        "addressed it which it addressed in return.",
+        "fr": "Taux d’abonnement en retour quand les abonnements sont connus, sinon la part "
+        "des comptes qui se sont adressés à lui auxquels il s’est adressé en retour.",
+    },
+    "conversationality": {
+        "en": "(Reply rate + reciprocity) / 2: 0 for a brand that answers and follows nobody, "
+        "1 for one that answers everyone and returns every tie (seed 004).",
+        "fr": "(Taux de réponse + réciprocité) / 2\u00a0: 0 pour une marque qui ne répond à "
+        "personne et ne suit personne, 1 pour une marque qui répond à tous et rend chaque "
+        "lien (graine 004).",
+    },
+    "fans_answered_share": {
+        "en": "Distinct accounts that wrote to it and got at least one answer / all that wrote.",
+        "fr": "Comptes distincts qui lui ont écrit et ont reçu au moins une réponse / tous "
+        "ceux qui lui ont écrit.",
+    },
+    "voice": {
+        "en": "Events by others naming or addressing the account: mentions plus engagement "
+        "(replies, comments, shares, quotes, reactions, votes, accepts).",
+        "fr": "Événements des autres qui nomment le compte ou s’adressent à lui\u00a0: mentions"
+        " plus engagement (réponses, commentaires, partages, citations, réactions, votes, "
+        "acceptations).",
+    },
+    "share_of_voice": {
+        "en": "The account's voice / the voice of all compared accounts.",
+        "fr": "Voix du compte / voix de l’ensemble des comptes comparés.",
+    },
+    "sov_mentions": {
+        "en": "Mentions of the account by others.",
+        "fr": "Mentions du compte par d’autres.",
+    },
+    "sov_engagement": {
+        "en": "Interactions others made on the account's publications.",
+        "fr": "Interactions des autres sur les publications du compte.",
+    },
+    "tone_mentions": {
+        "en": "Texts whose tone was read by the model: replies, comments, quotes, mentions and "
+        "posts about the brand (every text when no account is the brand's).",
+        "fr": "Textes dont le modèle a lu le ton\u00a0: réponses, commentaires, citations, "
+        "mentions et publications sur la marque (tous les textes quand aucun compte n’est "
+        "celui de la marque).",
+    },
+    "negative_share": {
+        "en": "Negative texts / texts scored.",
+        "fr": "Textes négatifs / textes notés.",
+    },
+    "weighted_negative_share": {
+        "en": "w × negative / (w × negative + the others), w the weight of a negative voice (2 by"
+        " default: “bad is stronger than good”, Baumeister et al. 2001).",
+        "fr": "w × négatifs / (w × négatifs + les autres), w le poids d’une voix négative (2 "
+        "par défaut\u00a0: «\u00a0le mauvais l’emporte sur le bon\u00a0», Baumeister et al. "
+        "2001).",
+    },
+    "alarms": {
+        "en": "Alarm episodes raised by the four detectors on the hourly stream (one per "
+        "detector and episode); a burst often rings several detectors.",
+        "fr": "Épisodes d’alarme levés par les quatre détecteurs sur le flux horaire (un par "
+        "détecteur et par épisode)\u202f; une même flambée en fait souvent sonner plusieurs.",
+    },
+    "tone_positive": {
+        "en": "Texts of the account read as positive.",
+        "fr": "Textes du compte lus comme positifs.",
+    },
+    "tone_neutral": {
+        "en": "Texts of the account read as neutral.",
+        "fr": "Textes du compte lus comme neutres.",
+    },
+    "tone_negative": {
+        "en": "Texts of the account read as negative.",
+        "fr": "Textes du compte lus comme négatifs.",
+    },
+    "attacks": {
+        "en": "Texts the model reads as hostile (insult, threat, harassment), whatever their tone.",
+        "fr": "Textes que le modèle lit comme hostiles (insulte, menace, harcèlement), quel que "
+        "soit leur ton.",
+    },
+    "net_tone": {
+        "en": "Mean over the account's texts of +1 (positive), 0 (neutral) and −w (negative), w "
+        "the negative weight: below 0 a detractor, above 0 a defender (2 texts at least).",
+        "fr": "Moyenne sur les textes du compte de +1 (positif), 0 (neutre) et −w (négatif), w "
+        "le poids du négatif\u00a0: sous 0 un détracteur, au-dessus un défenseur (2 textes au "
+        "moins).",
+    },
+    "tone_last_at": {
+        "en": "Date of the account's last scored text.",
+        "fr": "Date du dernier texte noté du compte.",
+    },
+    "incident_at": {
+        "en": "When the answer or note was made (UTC).",
+        "fr": "Quand la réponse ou la note a été faite (UTC).",
+    },
+    "incident_by": {
+        "en": "The brand account that answered, or the person who entered the note.",
+        "fr": "Le compte de la marque qui a répondu, ou la personne qui a saisi la note.",
+    },
+    "incident_action": {
+        "en": "The kind of the brand's event (reply, post, comment…) or “note” for a manual entry.",
+        "fr": "Le type de l’événement de la marque (réponse, publication, commentaire…) ou "
+        "«\u00a0note\u00a0» pour une saisie manuelle.",
+    },
+    "response_minutes": {
+        "en": "Minutes between the publication answered and the answer.",
+        "fr": "Minutes entre la publication à laquelle on répond et la réponse.",
+    },
+    "since_alarm_minutes": {
+        "en": "Minutes between the alarm and the answer or note.",
+        "fr": "Minutes entre l’alarme et la réponse ou la note.",
+    },
+    # --- end of report sections: who matters, reputation and crises ---
 }
 
 

@@ -42,6 +42,8 @@ _MODULES = (
     "engagement",
     "timing",
     "hashtags",
+    "roles",
+    "reputation",
     "glossary",
 )
 

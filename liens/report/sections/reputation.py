@@ -1,0 +1,163 @@
+"""Reputation and crises: the share of negative talk, detractors, alarms, incidents, playbook.
+
+Reads the tables of the ``reputation`` analysis (``reputation_daily``, ``reputation_accounts``)
+and of the ``crisis`` analysis (``alarms``, ``alarm_drivers``, ``incidents``), and the crisis
+playbook (:func:`liens.playbook.load_playbook`) in the report's language. Every alarm gets the
+anchor ``#alarm-<alarm_id>`` that alerts link to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+
+from liens.analysis.reputation import NEGATIVE_WEIGHT
+from liens.errors import LiensError
+from liens.playbook import load_playbook
+from liens.report.context import ReportContext
+from liens.report.sections.base import Section
+from liens.report.sections.network import display_names
+
+__all__ = ["DRIVERS", "SECTION", "gather", "negative_monthly", "negative_weight"]
+
+TABLES = ("reputation_daily", "reputation_accounts", "alarms", "alarm_drivers", "incidents")
+DRIVERS = ("account", "post", "hashtag", "community", "broker")
+TOP_ACCOUNTS = 10
+DRIVERS_EACH = 5
+
+
+def negative_weight(con: duckdb.DuckDBPyConnection) -> float:
+    """The weight of a negative text used by the analysis, read back from its own output.
+
+    ``weighted_negative_share`` = w·neg / (w·neg + other), so w = s·other / (neg·(1 − s)) on
+    any row with both negative and other texts; the default when no row allows it.
+    """
+    row = con.execute(
+        """SELECT weighted_negative_share * (mentions - negative)
+             / (negative * (1 - weighted_negative_share))
+           FROM reputation_daily WHERE dimension = 'all' AND negative > 0
+             AND negative < mentions ORDER BY mentions DESC LIMIT 1"""
+    ).fetchone()
+    return round(float(row[0]), 3) if row and row[0] is not None else NEGATIVE_WEIGHT
+
+
+def negative_monthly(con: duckdb.DuckDBPyConnection, w: float) -> pd.DataFrame:
+    """Per month: texts scored, negative, attacks, negative share and tone-weighted share."""
+    return con.execute(
+        """SELECT date_trunc('month', day) AS month, sum(mentions) AS mentions,
+             sum(negative) AS negative, sum(attacks) AS attacks,
+             sum(negative) / sum(mentions) AS negative_share,
+             ? * sum(negative) / (? * sum(negative) + sum(mentions) - sum(negative))
+               AS weighted_negative_share
+           FROM reputation_daily WHERE dimension = 'all' AND mentions > 0
+           GROUP BY 1 ORDER BY 1""",
+        [w, w],
+    ).df()
+
+
+def _chart(ctx: ReportContext, monthly: pd.DataFrame):
+    t = ctx.locale.t
+    fig = go.Figure()
+    for col, color, dash in (("weighted_negative_share", "#d62828", "solid"),
+                             ("negative_share", "#f4a261", "dot")):  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=monthly["month"], y=monthly[col], name=t(f"col.{col}"), mode="lines",
+                line={"color": color, "dash": dash, "width": 2},
+                hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>%{fullData.name}</extra>",
+            )
+        )  # fmt: skip
+    fig.update_layout(yaxis={"tickformat": ".0%", "rangemode": "tozero"},
+                      legend={"orientation": "h"})  # fmt: skip
+    return ctx.chart(fig, height=320)
+
+
+def _accounts(con, role: str, names: dict[str, str]) -> tuple[list[dict], int]:
+    order = "net_tone ASC, negative DESC" if role == "detractor" else "net_tone DESC, positive DESC"
+    df = con.execute(
+        f"""SELECT * FROM reputation_accounts WHERE role = ?
+            ORDER BY {order}, mentions DESC, account LIMIT {TOP_ACCOUNTS}""",
+        [role],
+    ).df()
+    total = con.execute("SELECT count(*) FROM reputation_accounts WHERE role = ?", [role])
+    rows = [{**r, "name": names.get(r["account"], r["account"])} for r in df.to_dict("records")]
+    return rows, total.fetchone()[0]
+
+
+def _alarms(con) -> list[dict[str, Any]]:
+    """Every alarm, latest first, with its drivers grouped by kind (top few of each)."""
+    alarms = con.execute("SELECT * FROM alarms ORDER BY alarm_at DESC, alarm_id").df()
+    drivers = con.execute(
+        f"""SELECT * FROM alarm_drivers WHERE rank <= {DRIVERS_EACH} OR suspicious
+            ORDER BY alarm_id, driver, rank"""
+    ).df()
+    by_alarm: dict[str, dict[str, list]] = {}
+    for r in drivers.to_dict("records"):
+        r = {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+        r["label"] = " ".join(str(r["label"] or r["key"]).split())
+        by_alarm.setdefault(r["alarm_id"], {}).setdefault(r["driver"], []).append(r)
+    out = []
+    for a in alarms.to_dict("records"):
+        groups = by_alarm.get(a["alarm_id"], {})
+        out.append(
+            {
+                **{k: (None if isinstance(v, float) and v != v else v) for k, v in a.items()},
+                "drivers": [(d, groups[d]) for d in DRIVERS if d in groups],
+                "suspicious": [r for rs in groups.values() for r in rs if r["suspicious"]],
+            }
+        )
+    return out
+
+
+def _playbook(lang: str) -> dict[str, Any] | None:
+    try:
+        return load_playbook().localised(lang)
+    except LiensError:
+        return None
+
+
+def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any] | None:
+    """Tone over time, detractors and defenders, alarms, incidents and the playbook."""
+    if not ctx.has(*TABLES):
+        return None
+    names = display_names(con)
+    w = negative_weight(con)
+    monthly = negative_monthly(con, w)
+    totals = con.execute(
+        """SELECT sum(mentions), sum(negative), sum(attacks), any_value(scope)
+           FROM reputation_daily WHERE dimension = 'all'"""
+    ).fetchone()
+    mentions, negative = totals[0] or 0, totals[1] or 0
+    detractors, n_detractors = _accounts(con, "detractor", names)
+    defenders, n_defenders = _accounts(con, "defender", names)
+    alarms = _alarms(con)
+    incidents = con.execute('SELECT * FROM incidents ORDER BY "at", alarm_id').df()
+    return {
+        "weight": w,
+        "mentions": int(mentions),
+        "negative": int(negative),
+        "attacks": int(totals[2] or 0),
+        "scope": totals[3] or "all",
+        "negative_share": negative / mentions if mentions else None,
+        "weighted_share": w * negative / (w * negative + mentions - negative) if mentions else None,
+        "chart": _chart(ctx, monthly) if len(monthly) else None,
+        "detractors": detractors,
+        "n_detractors": n_detractors,
+        "defenders": defenders,
+        "n_defenders": n_defenders,
+        "alarms": alarms,
+        "detectors": sorted({a["detector"] for a in alarms}),
+        "suspicious": sum(len(a["suspicious"]) for a in alarms),
+        "incidents": [
+            {**r, "by_name": names.get(r["by"], r["by"])} for r in incidents.to_dict("records")
+        ],
+        "playbook": _playbook(ctx.lang),
+    }
+
+
+SECTION = Section(
+    "reputation", "reputation.title", gather, "reputation.html.j2", analysis="reputation, crisis"
+)
