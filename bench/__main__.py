@@ -1,10 +1,18 @@
-"""``python -m bench``: wall time and peak RSS of each stage on each available data set.
+"""``python -m bench``: wall time, CPU time and peak RSS of each stage on each data set.
 
 Each stage runs in a fresh process so that its peak resident memory is its own (read from the
-child's rusage). Stages of one data set share a workspace in a temporary folder, in order.
+child's rusage, with its CPU time). Stages of one data set share a workspace in a temporary
+folder, in order. The analysis stage is split into the registry's analyses
+(``analyze:activity``, ``analyze:network``, ...); ``end to end`` sums import and analyses.
+Synthetic data sets are generated first (``generate``, not counted in end to end).
 
-    python -m bench        # every data set present; stages import, reimport, analyze
+    python -m bench                      # default data sets and stages
     python -m bench --datasets higgs --stages import,analyze --json
+    python -m bench --datasets higgs,musae-facebook --compare   # liens vs pandas + networkx
+
+``--compare`` also runs liens' network functions one by one (``liens:parts``) and the
+baseline pipeline of :mod:`bench.baseline`, each baseline stage in its own process stopped
+after ``--timeout`` seconds, then prints the ratios and whether the outputs agree.
 """
 
 from __future__ import annotations
@@ -16,41 +24,74 @@ import platform
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from bench.datasets import DATASETS
+from bench.datasets import DATASETS, DEFAULT
 
 STAGES = ["import", "reimport", "analyze", "report"]
 
 
-def run_stage(dataset: str, stage: str, workspace: Path) -> dict:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.stage", dataset, stage, str(workspace)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=Path(__file__).resolve().parent.parent,
-        text=True,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    out, err = proc.stdout.read(), proc.stderr.read()
+def default_stages() -> str:
+    from liens.analysis import ANALYSES
+
+    return ",".join(["import", "reimport"] + [f"analyze:{a.name}" for a in ANALYSES])
+
+
+def run_stage(dataset: str, stage: str, workspace: Path, timeout: float | None = None) -> dict:
+    """Run one stage in a fresh process; its output goes to files so that ``wait4`` (which
+    gives the child's own rusage) never waits on a full pipe."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.stage", dataset, stage, str(workspace)],
+            stdout=out,
+            stderr=err,
+            cwd=Path(__file__).resolve().parent.parent,
+            text=True,
+        )
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if timer:
+            timer.cancel()
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    cpu = usage.ru_utime + usage.ru_stime
+    rss = usage.ru_maxrss / 1024  # Linux reports KiB
+    if killed.is_set():
+        return {"timeout": timeout, "cpu_seconds": cpu, "peak_rss_mb": rss}
     if status != 0:
-        return {"error": (err.strip().splitlines() or ["failed"])[-1]}
-    result = json.loads(out.strip().splitlines()[-1])
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+        return {"error": (stderr.strip().splitlines() or ["failed"])[-1]}
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["cpu_seconds"] = cpu
+    result["peak_rss_mb"] = rss
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--datasets", default=",".join(DATASETS))
-    parser.add_argument("--stages", default="import,reimport,analyze")
+    parser.add_argument("--datasets", default=",".join(DEFAULT))
+    parser.add_argument("--stages", default=None, help="default: import, reimport, analyses")
+    parser.add_argument("--compare", action="store_true", help="run the baseline too")
+    parser.add_argument("--timeout", type=float, default=600.0, help="per baseline stage, s")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     console = Console(stderr=args.json)
-    rows = []
+    stages = (args.stages or default_stages()).split(",")
+    rows, compared = [], []
+    load_before = os.getloadavg()
     for name in args.datasets.split(","):
         ds = DATASETS[name]
         missing = ds.missing()
@@ -59,30 +100,136 @@ def main() -> None:
             continue
         with tempfile.TemporaryDirectory(prefix=f"liens-bench-{name}-") as tmp:
             ws = Path(tmp) / "bench.duckdb"
-            for stage in args.stages.split(","):
+            todo = (["generate"] if ds.synthetic else []) + stages
+            if args.compare:
+                todo = [s for s in todo if s != "reimport"] + ["liens:parts"]
+            results = {}
+            for stage in todo:
                 res = run_stage(name, stage, ws)
+                results[stage] = res
                 rows.append({"dataset": name, "stage": stage, **res})
-                console.print(f"{name} {stage}: {res}", highlight=False)
+                console.print(f"{name} {stage}: {_short(res)}", highlight=False)
+            rows.append(_end_to_end(name, results))
+            if args.compare:
+                compared.append(_compare(name, ws, results, args.timeout, console))
+    load_after = os.getloadavg()
+    machine = _machine()
+    load = f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after"
     if args.json:
-        print(json.dumps({"machine": _machine(), "results": rows}, indent=2))
+        print(json.dumps({"machine": machine, "load": load, "results": rows,
+                          "compare": compared}, indent=2, default=str))  # fmt: skip
         return
-    table = Table(title=f"liens benchmarks on {_machine()}", title_justify="left")
-    for col in ("dataset", "stage", "rows", "seconds", "rows/s", "peak RSS MB"):
+    _print_stages(console, rows, machine, load)
+    for c in compared:
+        _print_compare(console, c)
+
+
+def _short(res: dict) -> str:
+    return ", ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}"
+                     for k, v in res.items() if k != "parts")  # fmt: skip
+
+
+def _end_to_end(name: str, results: dict) -> dict:
+    parts = [r for s, r in results.items() if s == "import" or s.startswith("analyze")]
+    ok = [r for r in parts if "seconds" in r]
+    row = {"dataset": name, "stage": "end to end", "rows": results.get("import", {}).get("rows")}
+    if not ok or len(ok) < len(parts):
+        return {**row, "error": "a stage failed"}
+    return {
+        **row,
+        "seconds": sum(r["seconds"] for r in ok),
+        "cpu_seconds": sum(r["cpu_seconds"] for r in ok),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in ok),
+    }
+
+
+def _compare(name: str, ws: Path, results: dict, timeout: float, console: Console) -> dict:
+    from bench.baseline import STAGES as BASE
+    from bench.compare import PARTS, agreement
+
+    base: dict[str, dict] = {}
+    for stage in BASE:
+        need = {"activity": "load", "ties": "load", "graph": "ties"}.get(stage, "graph")
+        if stage != "load" and "seconds" not in base.get(need, {}):
+            base[stage] = {"error": f"needs {need}"}
+            continue
+        base[stage] = run_stage(name, f"baseline:{stage}", ws, timeout)
+        console.print(f"{name} baseline:{stage}: {_short(base[stage])}", highlight=False)
+    parts = results.get("liens:parts", {}).get("parts", {})
+    lines = []
+
+    def line(label, liens_s, base_stages):
+        got = [base.get(s, {}) for s in base_stages]
+        if any("timeout" in g for g in got):
+            bs, note = None, f"> {timeout:.0f} s (stopped)"
+        elif all("seconds" in g for g in got):
+            bs, note = sum(g["seconds"] for g in got), ""
+        else:
+            bs, note = None, "; ".join(g.get("error", "?") for g in got if "error" in g)
+        lines.append({"part": label, "liens_s": liens_s, "baseline_s": bs, "note": note})
+
+    imp = results.get("import", {}).get("seconds")
+    line("import / load", imp, ["load"])
+    line("activity", results.get("analyze:activity", {}).get("seconds"), ["activity"])
+    for part, bstages in PARTS.items():
+        line(part, parts.get(part), bstages)
+    method = parts.get("_method", "")
+    if method == "pivots":
+        lines[-1]["note"] = lines[-1]["note"]
+        for ln in lines:
+            if ln["part"] == "paths":
+                ln["note"] = (ln["note"] + " " if ln["note"] else "") + "betweenness on 64 pivots"
+    checks = agreement(ws.parent, method)
+    return {"dataset": name, "lines": lines, "checks": checks, "baseline": base}
+
+
+def _print_stages(console: Console, rows: list[dict], machine: str, load: str) -> None:
+    table = Table(title=f"liens benchmarks on {machine}; {load}", title_justify="left")
+    for col in ("dataset", "stage", "rows", "wall s", "CPU s", "rows/s", "peak RSS MB"):
         table.add_column(col, justify="left" if col in ("dataset", "stage") else "right")
     for r in rows:
-        if "error" in r:
-            table.add_row(r["dataset"], r["stage"], "[red]error[/red]", r["error"][:60], "", "")
+        if r["stage"] == "liens:parts":
             continue
-        rate = r["rows"] / r["seconds"] if r["seconds"] else 0
+        if "error" in r:
+            table.add_row(r["dataset"], r["stage"], "[red]error[/red]", r["error"][:60], "", "", "")
+            continue
+        rate = r["rows"] / r["seconds"] if r["seconds"] and r["rows"] else 0
         table.add_row(
             r["dataset"],
-            r["stage"],
-            f"{r['rows']:,}",
+            f"[bold]{r['stage']}[/bold]" if r["stage"] == "end to end" else r["stage"],
+            f"{r['rows']:,}" if r["rows"] is not None else "",
             f"{r['seconds']:.2f}",
-            f"{rate:,.0f}" if r["stage"] in ("import", "reimport") else "",
+            f"{r['cpu_seconds']:.2f}",
+            f"{rate:,.0f}" if r["stage"] in ("import", "reimport", "generate") else "",
             f"{r['peak_rss_mb']:,.0f}",
         )
     console.print(table)
+
+
+def _print_compare(console: Console, c: dict) -> None:
+    t = Table(title=f"{c['dataset']}: liens vs pandas + networkx (wall s)", title_justify="left")
+    for col in ("part", "liens", "baseline", "baseline / liens", "note"):
+        t.add_column(col, justify="left" if col in ("part", "note") else "right")
+    tl = tb = 0.0
+    for ln in c["lines"]:
+        ls, bs = ln["liens_s"], ln["baseline_s"]
+        ratio = f"{bs / ls:,.1f}x" if ls and bs is not None else ""
+        if ls and bs is not None:
+            tl, tb = tl + ls, tb + bs
+        t.add_row(ln["part"], f"{ls:.2f}" if ls is not None else "",
+                  f"{bs:.2f}" if bs is not None else "", ratio, ln["note"])  # fmt: skip
+    if tl:
+        t.add_row(
+            "[bold]parts both finished[/bold]", f"{tl:.2f}", f"{tb:.2f}", f"{tb / tl:.1f}x", ""
+        )
+    console.print(t)
+    a = Table(title=f"{c['dataset']}: do the outputs agree?", title_justify="left")
+    for col in ("check", "value", "verdict"):
+        a.add_column(col)
+    for check, value, verdict in c["checks"]:
+        colour = {"ok": "green", "FAIL": "red"}.get(verdict, "white")
+        a.add_row(check, value, f"[{colour}]{verdict}[/{colour}]")
+    console.print(a)
 
 
 def _machine() -> str:

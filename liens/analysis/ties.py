@@ -139,9 +139,10 @@ def _window(con: duckdb.DuckDBPyConnection, sql: str, args: list, params: Analys
 def _aggregate_sql(kinds: list[str], directed: bool) -> str:
     """Per-pair aggregation on integer account ids (``_tn``), shared by both views."""
     a, b = ("s", "t") if directed else ("least(s, t)", "greatest(s, t)")
-    per_kind = ",\n  ".join(
-        f"CAST(coalesce(sum(c) FILTER (WHERE kind = '{k}'), 0) AS BIGINT) AS n_{k}" for k in kinds
-    )
+    per_kind = "".join(
+        f"CAST(coalesce(sum(c) FILTER (WHERE kind = '{k}'), 0) AS BIGINT) AS n_{k},\n    "
+        for k in kinds
+    )  # empty when the window holds no tie
     intimate = ", ".join(f"'{k}'" for k in INTIMATE_KINDS)
     return f"""
 WITH e AS (SELECT *, {a} AS _a, {b} AS _b FROM te),
@@ -151,8 +152,7 @@ pk AS (
   FROM e GROUP BY ALL),
 p AS (
   SELECT _a, _b, sum(c) AS n_events, sum(sw) AS weighted_count,
-    {per_kind},
-    min(lo) AS first_at, max(hi) AS last_at, count(*) AS n_kinds,
+    {per_kind}min(lo) AS first_at, max(hi) AS last_at, count(*) AS n_kinds,
     greatest(ln(sum(c)) - sum(c * ln(c)) / sum(c), 0.0) AS kind_entropy,
     coalesce(sum(c) FILTER (WHERE kind IN ({intimate})), 0) AS n_intimate,
     sum(tone_sum) / nullif(sum(tone_n), 0) AS tone_intensity
@@ -266,16 +266,26 @@ def _stage(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> None:
     Ids are unique across platforms, so pairs never mix platforms, and ordered by (platform,
     account) so that ``a < b`` by id is also ``a < b`` by name.
     """
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ev AS {sql}", args)
+    # One text key per (platform, account): the two lookups below then share no join
+    # condition, so the optimizer cannot pair them into a cross product. Inside the analysis
+    # transaction, fresh temp tables have no statistics (estimated at ~1 row) and the
+    # two-column form ``platform = platform AND account = actor`` was planned as _tn x _tn on
+    # platform: 92 billion rows on Higgs.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _ev AS
+SELECT *, platform || chr(31) || actor AS _ka, platform || chr(31) || target AS _kt
+FROM ({sql})""",
+        args,
+    )
     con.execute("""CREATE OR REPLACE TEMP TABLE _tn AS
-SELECT platform, account, CAST(row_number() OVER (ORDER BY platform, account) - 1 AS INTEGER)
-  AS id
+SELECT platform, account, platform || chr(31) || account AS _k,
+  CAST(row_number() OVER (ORDER BY platform, account) - 1 AS INTEGER) AS id
 FROM (SELECT platform, actor AS account FROM _ev UNION SELECT platform, target FROM _ev)""")
     con.execute("""CREATE OR REPLACE TEMP TABLE te AS
 SELECT ns.id AS s, nt.id AS t, kind, created_at, CAST(created_at AS DATE) AS day, context, w,
   tone
-FROM _ev e JOIN _tn ns ON ns.platform = e.platform AND ns.account = e.actor
-JOIN _tn nt ON nt.platform = e.platform AND nt.account = e.target""")
+FROM _ev e JOIN _tn ns ON ns._k = e._ka
+JOIN _tn nt ON nt._k = e._kt""")
     con.execute("DROP TABLE _ev")
 
 
