@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=600.0, help="per baseline stage, s")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    console = Console(stderr=args.json)
+    console = Console(stderr=args.json, width=None if sys.stdout.isatty() else 160)
     stages = (args.stages or default_stages()).split(",")
     rows, compared = [], []
     load_before = os.getloadavg()

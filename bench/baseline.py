@@ -97,10 +97,15 @@ def ties(workdir: Path) -> int:
     per_kind = df.groupby(["actor", "target", "kind"]).size().unstack(fill_value=0)
     directed = directed.join(per_kind.add_prefix("n_")).reset_index()
     directed = directed.rename(columns={"actor": "source"})
-    a = np.minimum(df["actor"].to_numpy(str), df["target"].to_numpy(str))
-    b = np.maximum(df["actor"].to_numpy(str), df["target"].to_numpy(str))
+    first = df["actor"] < df["target"]
+    a = df["actor"].where(first, df["target"])
+    b = df["target"].where(first, df["actor"])
     pairs = (
-        pd.DataFrame({"a": a, "b": b}).groupby(["a", "b"]).size().rename("n_events").reset_index()
+        pd.DataFrame({"a": a.to_numpy(), "b": b.to_numpy()})
+        .groupby(["a", "b"])
+        .size()
+        .rename("n_events")
+        .reset_index()
     )
     directed.to_parquet(workdir / "base_ties.parquet")
     pairs.to_parquet(workdir / "base_pairs.parquet")
