@@ -101,6 +101,8 @@ def test_table_of_contents_links_to_every_section(loaded):
         "#engagement",
         "#timing",
         "#hashtags",
+        "#roles",
+        "#reputation",
         "#glossary",
     ]
     for target in targets:

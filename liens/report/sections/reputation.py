@@ -137,6 +137,7 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
     incidents = con.execute('SELECT * FROM incidents ORDER BY "at", alarm_id').df()
     return {
         "weight": w,
+        "weight_digits": 0 if w == int(w) else 1,
         "mentions": int(mentions),
         "negative": int(negative),
         "attacks": int(totals[2] or 0),

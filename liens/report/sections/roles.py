@@ -54,12 +54,16 @@ def _records(df: pd.DataFrame, names: dict[str, str], key: str = "account") -> l
     return out
 
 
-def _pyramid(con, ctx: ReportContext) -> tuple[list[dict], Any]:
-    """Stage distribution summed over platforms, and the pyramid chart (top = rarest)."""
+def _pyramid(con, ctx: ReportContext) -> tuple[list[dict], Any, dict | None]:
+    """Stage distribution summed over platforms, the pyramid chart (top = rarest) and the
+    influencers (a flag across stages: the top 1% by engagement received)."""
     rows = con.execute(
         """SELECT stage, sum(members) AS members, sum(contributions) AS contributions,
              sum(engagement_received) AS engagement FROM stage_distribution GROUP BY stage"""
     ).df()
+    # the ``influencer`` row is a flag across stages: counting it would count members twice
+    flagged = rows[rows["stage"] == "influencer"]
+    rows = rows[rows["stage"].isin(STAGES)]
     total = {c: float(rows[c].sum()) for c in ("members", "contributions", "engagement")}
     by_stage = {r["stage"]: r for r in rows.to_dict("records")}
     stages = []
@@ -93,7 +97,17 @@ def _pyramid(con, ctx: ReportContext) -> tuple[list[dict], Any]:
     )
     axis = {"type": "log", "title": ctx.locale.t("roles.members_axis")}
     fig.update_layout(showlegend=False, xaxis=axis)
-    return stages, ctx.chart(fig, height=260)
+    influencers = None
+    if len(flagged) and total["members"]:
+        f = flagged.iloc[0]
+        influencers = {
+            "members": int(f["members"]),
+            "share": f["members"] / total["members"],
+            "engagement_share": f["engagement"] / total["engagement"]
+            if total["engagement"]
+            else None,
+        }
+    return stages, ctx.chart(fig, height=260), influencers
 
 
 def transitions(con: duckdb.DuckDBPyConnection, last: int = LAST_PERIODS) -> list[dict]:
@@ -169,7 +183,7 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
     if not ctx.has(*TABLES):
         return None
     names = display_names(con)
-    stages, pyramid = _pyramid(con, ctx)
+    stages, pyramid, influencers = _pyramid(con, ctx)
     ineq = con.execute(
         """SELECT * FROM contribution_inequality ORDER BY members DESC LIMIT 1"""
     ).df()
@@ -205,6 +219,7 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
     return {
         "stages": stages,
         "pyramid": pyramid,
+        "influencers": influencers,
         "members": sum(s["members"] for s in stages),
         "inequality": _records(ineq, {}, key="platform")[0] if len(ineq) else None,
         "transitions": transitions(con),
