@@ -107,12 +107,14 @@ DATASETS: dict[str, Dataset] = {
             "synthetic-1m",
             "synthetic community, 1M events (bench/synthetic.py)",
             [],
+            dict(platform="synthetic"),
             synthetic=1_000_000,
         ),
         Dataset(
             "synthetic-10m",
             "synthetic community, 10M events (bench/synthetic.py)",
             [],
+            dict(platform="synthetic"),
             synthetic=10_000_000,
         ),
     ]
