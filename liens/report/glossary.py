@@ -742,10 +742,6 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "en": "Favourable answers to a critic act in the brand's threads.",
         "fr": "Réponses favorables à un acte critique dans les fils de la marque.",
     },
-    "brand_publications": {
-        "en": "Publications the brand account made in the period.",
-        "fr": "Publications faites par le compte de marque sur la période.",
-    },
     "incoming": {
         "en": "Replies, comments, mentions and quotes others addressed to the account.",
         "fr": "Réponses, commentaires, mentions et citations que d’autres ont adressés au compte.",

@@ -87,7 +87,20 @@ def _accounts(con, role: str, names: dict[str, str]) -> tuple[list[dict], int]:
     return rows, total.fetchone()[0]
 
 
-def _alarms(con) -> list[dict[str, Any]]:
+def _driver_label(r: dict[str, Any], names: dict[str, str], ctx: ReportContext) -> str:
+    """What the reader knows a driver by: a community's number as on the map (1 the
+    largest), a broker's name (its betweenness is in the alarm's how-to-read), else the label."""
+    if r["driver"] == "community":
+        try:
+            return ctx.locale.t("network.community_n", n=int(float(r["key"])) + 1)
+        except (TypeError, ValueError):
+            return str(r["key"])
+    if r["driver"] in ("broker", "account"):
+        return names.get(r["key"], r["label"] or r["key"])
+    return " ".join(str(r["label"] or r["key"]).split())
+
+
+def _alarms(con, names: dict[str, str], ctx: ReportContext) -> list[dict[str, Any]]:
     """Every alarm, latest first, with its drivers grouped by kind (top few of each)."""
     alarms = con.execute("SELECT * FROM alarms ORDER BY alarm_at DESC, alarm_id").df()
     drivers = con.execute(
@@ -97,7 +110,7 @@ def _alarms(con) -> list[dict[str, Any]]:
     by_alarm: dict[str, dict[str, list]] = {}
     for r in drivers.to_dict("records"):
         r = {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
-        r["label"] = " ".join(str(r["label"] or r["key"]).split())
+        r["label"] = _driver_label(r, names, ctx)
         by_alarm.setdefault(r["alarm_id"], {}).setdefault(r["driver"], []).append(r)
     out = []
     for a in alarms.to_dict("records"):
@@ -133,7 +146,7 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
     mentions, negative = totals[0] or 0, totals[1] or 0
     detractors, n_detractors = _accounts(con, "detractor", names)
     defenders, n_defenders = _accounts(con, "defender", names)
-    alarms = _alarms(con)
+    alarms = _alarms(con, names, ctx)
     incidents = con.execute('SELECT * FROM incidents ORDER BY "at", alarm_id').df()
     return {
         "weight": w,

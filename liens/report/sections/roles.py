@@ -8,6 +8,7 @@ shown is read from those tables or summed from them here, never recomputed other
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import duckdb
@@ -95,7 +96,10 @@ def _pyramid(con, ctx: ReportContext) -> tuple[list[dict], Any, dict | None]:
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    axis = {"type": "log", "title": ctx.locale.t("roles.members_axis")}
+    # powers of ten only, and room on the right for the share written after each bar
+    top_value = max([s["members"] for s in stages] + [10])
+    axis = {"type": "log", "title": ctx.locale.t("roles.members_axis"), "dtick": 1,
+            "range": [0, math.log10(top_value) * 1.18]}  # fmt: skip
     fig.update_layout(showlegend=False, xaxis=axis)
     influencers = None
     if len(flagged) and total["members"]:
@@ -168,13 +172,13 @@ def _sov(con, ctx: ReportContext, names: dict[str, str]) -> tuple[list[dict], An
     for acc in totals["account"]:
         sub = per[per["account"] == acc]
         fig.add_trace(
-            go.Scatter(
+            go.Bar(
                 x=sub["period"], y=sub["share_of_voice"], name=names.get(acc, acc),
-                stackgroup="one", hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>%{fullData.name}"
-                "</extra>",
+                hovertemplate="%{x|%b %Y}: %{y:.1%}<extra>%{fullData.name}</extra>",
             )
         )  # fmt: skip
-    fig.update_layout(yaxis={"tickformat": ".0%"}, legend={"orientation": "h"})
+    fig.update_layout(barmode="stack", bargap=0.05, yaxis={"tickformat": ".0%"},
+                      legend={"orientation": "h"})  # fmt: skip
     return _records(totals, names), ctx.chart(fig, height=320)
 
 
@@ -225,6 +229,7 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
         "transitions": transitions(con),
         "influence": _records(influence, names),
         "influence_total": con.execute("SELECT count(*) FROM influence").fetchone()[0],
+        "amplified": bool(influence["amplification"].fillna(0).gt(0).any()),
         "hidden": _records(hidden, names),
         "rho": None if rho is None or rho[0] != rho[0] else rho[0],
         "roles": roles,
