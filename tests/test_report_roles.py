@@ -208,8 +208,8 @@ def test_audience_segments_add_up_to_the_known_accounts(con, pages):
     assert last[1] == sum(last[2:])
     note = visible(element(section(pages["en"], "roles"), "p", "segments-last"))
     assert f"{en_number(last[1])} accounts known" in note
-    assert f"{en_number(last[2])} participants" in note
-    assert f"{en_number(last[5])} unreached" in note
+    assert f"participants: {en_number(last[2])};" in note
+    assert f"unreached: {en_number(last[5])}." in note
 
 
 def test_posture_says_when_it_falls_back_to_the_most_addressed_accounts(con, pages):
@@ -300,6 +300,9 @@ def test_every_alarm_has_its_anchor_and_its_drivers(con, pages):
     ).fetchone()
     assert f"{' '.join(top_account[0].split())[:40]}" in text
     assert "Accounts" in text
+    fr = visible(element(section(pages["fr"], "reputation"), "details", f"alarm-{alarm_id}"))
+    assert "aucune interaction antérieure avec la marque" in fr
+    assert "no earlier interaction" not in fr
 
 
 def test_incident_log_and_playbook(con, pages):

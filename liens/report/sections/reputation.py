@@ -8,6 +8,7 @@ anchor ``#alarm-<alarm_id>`` that alerts link to.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import duckdb
@@ -21,7 +22,7 @@ from liens.report.context import ReportContext
 from liens.report.sections.base import Section
 from liens.report.sections.network import display_names
 
-__all__ = ["DRIVERS", "SECTION", "gather", "negative_monthly", "negative_weight"]
+__all__ = ["DRIVERS", "SECTION", "evidence_text", "gather", "negative_monthly", "negative_weight"]
 
 TABLES = ("reputation_daily", "reputation_accounts", "alarms", "alarm_drivers", "incidents")
 DRIVERS = ("account", "post", "hashtag", "community", "broker")
@@ -87,6 +88,34 @@ def _accounts(con, role: str, names: dict[str, str]) -> tuple[list[dict], int]:
     return rows, total.fetchone()[0]
 
 
+# The reasons crisis.suspicious_accounts gives, in English: each becomes a catalogue message.
+_EVIDENCE = (
+    (re.compile(r"^no earlier interaction with the brand$"), "evidence.no_prior"),
+    (re.compile(r"^(?P<n>\d+) event\(s\) in the whole workspace$"), "evidence.one_off"),
+    (re.compile(r"^account created less than (?P<n>[\d.]+) days before$"), "evidence.new_account"),
+    (re.compile(r"^posted within (?P<n>[\d.]+) s of other first-time accounts$"),
+     "evidence.synchronised"),
+)  # fmt: skip
+
+
+def evidence_text(text: str | None, ctx: ReportContext) -> str:
+    """The evidence of a suspicious account in the report's language (unknown parts kept)."""
+    parts = []
+    for part in (text or "").split("; "):
+        for pattern, key in _EVIDENCE:
+            m = pattern.match(part.strip())
+            if m:
+                n = float(m.group("n")) if "n" in m.groupdict() else None
+                digits = 0 if n is None or n.is_integer() else 1
+                parts.append(
+                    ctx.locale.t(key, **({} if n is None else {"n": ctx.locale.number(n, digits)}))
+                )
+                break
+        else:
+            parts.append(part)
+    return ctx.locale.t("page.list_sep").join(p for p in parts if p)
+
+
 def _driver_label(r: dict[str, Any], names: dict[str, str], ctx: ReportContext) -> str:
     """What the reader knows a driver by: a community's number as on the map (1 the
     largest), a broker's name (its betweenness is in the alarm's how-to-read), else the label."""
@@ -111,6 +140,7 @@ def _alarms(con, names: dict[str, str], ctx: ReportContext) -> list[dict[str, An
     for r in drivers.to_dict("records"):
         r = {k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
         r["label"] = _driver_label(r, names, ctx)
+        r["evidence"] = evidence_text(r["evidence"], ctx) if r["suspicious"] else None
         by_alarm.setdefault(r["alarm_id"], {}).setdefault(r["driver"], []).append(r)
     out = []
     for a in alarms.to_dict("records"):
@@ -118,6 +148,9 @@ def _alarms(con, names: dict[str, str], ctx: ReportContext) -> list[dict[str, An
         out.append(
             {
                 **{k: (None if isinstance(v, float) and v != v else v) for k, v in a.items()},
+                "at_text": ctx.locale.datetime(a["alarm_at"]),
+                "start_text": ctx.locale.datetime(a["bin_start"]),
+                "end_text": ctx.locale.datetime(a["episode_end"]),
                 "drivers": [(d, groups[d]) for d in DRIVERS if d in groups],
                 "suspicious": [r for rs in groups.values() for r in rs if r["suspicious"]],
             }
@@ -166,7 +199,8 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
         "detectors": sorted({a["detector"] for a in alarms}),
         "suspicious": sum(len(a["suspicious"]) for a in alarms),
         "incidents": [
-            {**r, "by_name": names.get(r["by"], r["by"])} for r in incidents.to_dict("records")
+            {**r, "by_name": names.get(r["by"], r["by"]), "at_text": ctx.locale.datetime(r["at"])}
+            for r in incidents.to_dict("records")
         ],
         "playbook": _playbook(ctx.lang),
     }
