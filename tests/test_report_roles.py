@@ -333,3 +333,36 @@ def test_every_column_shown_has_a_definition_in_both_languages():
         text = path.read_text(encoding="utf-8")
         for column in re.findall(r'm\.(?:th|figure)\([^"]*"([a-z0-9_]+)"', text):
             assert set(glossary.get(column, {})) >= {"en", "fr"}, column
+
+
+# -- in the browser ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_an_alert_link_opens_its_alarm_and_the_charts_draw(con, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from liens.report import write_report
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.fail(f"{chromium} not found: run scripts/ensure-browser.sh to install Chromium")
+    alarm_id = con.execute("SELECT alarm_id FROM alarms ORDER BY alarm_at LIMIT 1").fetchone()[0]
+    path = write_report(con, tmp_path, lang="fr")
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=args)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{path.as_uri()}#alarm-{alarm_id}", wait_until="load")
+        alarm = page.locator(f'details[id="alarm-{alarm_id}"]')
+        assert alarm.evaluate("e => e.open")
+        box = alarm.bounding_box()
+        assert box is not None and 0 <= box["y"] < 900  # scrolled into view
+        # pyramid, audience segments, share of voice; share of negative over time
+        page.wait_for_selector("#roles .js-plotly-plot", timeout=15_000)
+        assert page.locator("#roles .js-plotly-plot").count() == 3
+        assert page.locator("#reputation .js-plotly-plot").count() == 1
+        assert errors == []
+        browser.close()
