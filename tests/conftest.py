@@ -29,3 +29,13 @@ def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         con.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def fuzz_ws(tmp_path_factory: pytest.TempPathFactory):
+    """One workspace for every fuzz example of a module: opening a DuckDB file costs more than
+    an import."""
+    from liens.api import Workspace
+
+    with Workspace(tmp_path_factory.mktemp("fuzz") / "w.duckdb") as w:
+        yield w

@@ -6,12 +6,12 @@ Expected values are counted here with ``xml.etree`` from the fixtures (see
 
 from __future__ import annotations
 
-import os
 import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +24,6 @@ ATOM = FIX / "blogger-export.atom.xml"
 WP = "{http://wordpress.org/export/1.2/}"
 A = "{http://www.w3.org/2005/Atom}"
 SITE = "reseaux-prescripteurs.example"
-FUZZ = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
 
 
 def wxr_comments() -> list[dict[str, str]]:
@@ -167,24 +166,8 @@ def mutated(draw) -> bytes:
     return data
 
 
-@pytest.fixture(scope="module")
-def fuzz_ws(tmp_path_factory):
-    """One workspace for every example: opening a DuckDB file costs more than an import."""
-    with Workspace(tmp_path_factory.mktemp("fuzz") / "w.duckdb") as w:
-        yield w
-
-
-@settings(max_examples=FUZZ, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=mutated())
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("fuzz")
-    path = folder / "export.xml"
-    path.write_bytes(data)
-    ws = fuzz_ws
-    try:
-        res = ws.import_file(path, format="blog")
-    except SourceError:
-        return
-    assert res.read == res.accepted + res.duplicate + res.quarantined
-    sql = "SELECT count(*) n FROM quarantine WHERE import_id = ? AND reason IS NULL"
-    assert ws.con.execute(sql, [res.import_id]).fetchone()[0] == 0
+    assert_nothing_lost(fuzz_ws, folder, "export.xml", data, "blog")

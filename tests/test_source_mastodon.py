@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,7 +25,6 @@ FIX = Path(__file__).parent / "fixtures" / "mastodon"
 TIMELINE = FIX / "home_timeline.json"
 ARCHIVE = FIX / "archive"
 READER = MastodonReader()
-FUZZ = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
 
 
 def statuses(path: Path = TIMELINE) -> list[dict]:
@@ -214,24 +213,8 @@ def mutated_file(draw) -> bytes:
     return data.encode()
 
 
-@pytest.fixture(scope="module")
-def fuzz_ws(tmp_path_factory):
-    """One workspace for every example: opening a DuckDB file costs more than an import."""
-    with Workspace(tmp_path_factory.mktemp("fuzz") / "w.duckdb") as w:
-        yield w
-
-
-@settings(max_examples=FUZZ, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=mutated_file())
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("fuzz")
-    path = folder / "statuses.json"
-    path.write_bytes(data)
-    ws = fuzz_ws
-    try:
-        res = ws.import_file(path, format="mastodon")
-    except SourceError:
-        return
-    assert res.read == res.accepted + res.duplicate + res.quarantined
-    sql = "SELECT count(*) n FROM quarantine WHERE import_id = ? AND reason IS NULL"
-    assert ws.con.execute(sql, [res.import_id]).fetchone()[0] == 0
+    assert_nothing_lost(fuzz_ws, folder, "statuses.json", data, "mastodon")

@@ -7,10 +7,10 @@ Expected values are computed here with ``json`` from the fixtures (see
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
+from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +20,6 @@ from liens.sources.meta import fix_mojibake
 
 FIX = Path(__file__).parent / "fixtures" / "meta"
 FB, IG = FIX / "facebook", FIX / "instagram"
-FUZZ = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
 
 
 def load(path: Path):
@@ -155,24 +154,8 @@ def mutated(draw) -> tuple[str, bytes]:
     return path.name, text.encode()
 
 
-@pytest.fixture(scope="module")
-def fuzz_ws(tmp_path_factory):
-    """One workspace for every example: opening a DuckDB file costs more than an import."""
-    with Workspace(tmp_path_factory.mktemp("fuzz") / "w.duckdb") as w:
-        yield w
-
-
-@settings(max_examples=FUZZ, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=mutated())
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, case):
     folder = tmp_path_factory.mktemp("fuzz")
-    path = folder / case[0]
-    path.write_bytes(case[1])
-    ws = fuzz_ws
-    try:
-        res = ws.import_file(path, format="meta")
-    except SourceError:
-        return
-    assert res.read == res.accepted + res.duplicate + res.quarantined
-    sql = "SELECT count(*) n FROM quarantine WHERE import_id = ? AND reason IS NULL"
-    assert ws.con.execute(sql, [res.import_id]).fetchone()[0] == 0
+    assert_nothing_lost(fuzz_ws, folder, case[0], case[1], "meta")
