@@ -78,14 +78,24 @@ def test_hovering_a_member_names_it_in_the_tooltip(loaded):
     page = loaded[0]
     el = page.locator("#network-map")
     el.scroll_into_view_if_needed()
-    # the member with the highest PageRank: its on-screen position from sigma itself
+    # The largest member with no other dot within 12 px on screen (so the hover cannot land
+    # on a neighbour drawn over it): its position comes from sigma itself.
     point = el.evaluate(
         """e => { const r = e.liensRenderer, g = r.getGraph();
+                  const pts = [];
+                  g.forEachNode((n, a) => {
+                    const p = r.graphToViewport({x: a.x, y: a.y});
+                    pts.push({x: p.x, y: p.y, size: a.size, label: a.label}); });
+                  const w = e.clientWidth, h = e.clientHeight;
                   let best = null;
-                  g.forEachNode((n, a) => { if (!best || a.size > best[1].size) best = [n, a]; });
-                  const p = r.graphToViewport({x: best[1].x, y: best[1].y});
-                  return {x: p.x, y: p.y, label: best[1].label}; }"""
+                  for (const p of pts) {
+                    if (p.x < 20 || p.y < 20 || p.x > w - 20 || p.y > h - 20) continue;
+                    const alone = pts.every(q => q === p || Math.hypot(q.x - p.x, q.y - p.y) > 12);
+                    if (alone && (!best || p.size > best.size)) best = p;
+                  }
+                  return best; }"""
     )
+    assert point is not None, "no member stands apart on the map"
     box = el.bounding_box()
     page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
     tip = page.locator(".network-tip")
