@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 from liens.api import Workspace
 from liens.errors import SourceError
 
@@ -27,3 +29,33 @@ def assert_nothing_lost(ws: Workspace, folder: Path, name: str, data: bytes, fmt
     assert res.read == res.accepted + res.duplicate + res.quarantined
     sql = "SELECT count(*) n FROM quarantine WHERE import_id = ? AND reason IS NULL"
     assert ws.con.execute(sql, [res.import_id]).fetchone()[0] == 0
+
+
+# Values a newer, older or broken export might hold where a field was expected.
+JUNK = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=12),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+)
+
+
+def mutate(data: st.DataObject, value):
+    """Drop a field, change its type or recurse, somewhere in a JSON value."""
+    if isinstance(value, dict) and value:
+        key = data.draw(st.sampled_from(sorted(value)))
+        op = data.draw(st.sampled_from(["drop", "retype", "deeper"]))
+        if op == "drop":
+            del value[key]
+        elif op == "retype":
+            value[key] = data.draw(JUNK)
+        else:
+            value[key] = mutate(data, value[key])
+        return value
+    if isinstance(value, list) and value:
+        i = data.draw(st.integers(0, len(value) - 1))
+        value[i] = mutate(data, value[i])
+        return value
+    return data.draw(JUNK)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from fuzzing import JUNK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -161,14 +162,6 @@ def test_real_monthly_dumps_all_accepted_and_replies_resolved(ws, tmp_path):
 
 
 # ----------------------------------------------------------------------------- fuzz
-
-JUNK = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.text(max_size=12),
-    st.lists(st.integers(), max_size=2),
-)
 
 
 @settings(

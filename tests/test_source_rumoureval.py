@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fuzzing import JUNK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -142,10 +143,6 @@ def test_the_whole_dataset(ws):
 
 
 # ----------------------------------------------------------------------------- fuzz
-
-JUNK = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.text(max_size=10), st.lists(st.none(), max_size=2)
-)
 
 
 @settings(

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -138,32 +139,6 @@ def test_sniffing_and_not_a_telegram_file(ws, tmp_path):
 
 
 # ----------------------------------------------------------------------------- fuzz
-
-JUNK = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.text(max_size=10),
-    st.lists(st.integers(), max_size=2),
-)
-
-
-def mutate(data: st.DataObject, value):
-    if isinstance(value, dict) and value:
-        key = data.draw(st.sampled_from(sorted(value)))
-        op = data.draw(st.sampled_from(["drop", "retype", "deeper"]))
-        if op == "drop":
-            del value[key]
-        elif op == "retype":
-            value[key] = data.draw(JUNK)
-        else:
-            value[key] = mutate(data, value[key])
-        return value
-    if isinstance(value, list) and value:
-        i = data.draw(st.integers(0, len(value) - 1))
-        value[i] = mutate(data, value[i])
-        return value
-    return data.draw(JUNK)
 
 
 @settings(

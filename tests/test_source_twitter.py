@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -359,34 +360,6 @@ def test_generic_tables_are_not_claimed():
 
 
 # ----------------------------------------------------------------------------- fuzz
-
-JUNK = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.text(max_size=12),
-    st.lists(st.integers(), max_size=2),
-    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
-)
-
-
-def mutate(data: st.DataObject, value):
-    """Drop a field, change its type or recurse, somewhere in a JSON value."""
-    if isinstance(value, dict) and value:
-        key = data.draw(st.sampled_from(sorted(value)))
-        op = data.draw(st.sampled_from(["drop", "retype", "deeper"]))
-        if op == "drop":
-            del value[key]
-        elif op == "retype":
-            value[key] = data.draw(JUNK)
-        else:
-            value[key] = mutate(data, value[key])
-        return value
-    if isinstance(value, list) and value:
-        i = data.draw(st.integers(0, len(value) - 1))
-        value[i] = mutate(data, value[i])
-        return value
-    return data.draw(JUNK)
 
 
 def mutate_lines(data: st.DataObject, lines: list[str], json_lines: bool) -> list[str]:
