@@ -39,3 +39,21 @@ def fuzz_ws(tmp_path_factory: pytest.TempPathFactory):
 
     with Workspace(tmp_path_factory.mktemp("fuzz") / "w.duckdb") as w:
         yield w
+
+
+@pytest.fixture(scope="session")
+def demo_con(demo_workspace: Path):
+    """A read-only connection to the analysed demo workspace."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_workspace), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_pages(demo_con) -> dict[str, str]:
+    """The demo's report rendered once in each language."""
+    from liens.report import render_html
+
+    return {lang: render_html(demo_con, lang=lang) for lang in ("en", "fr")}

@@ -13,51 +13,33 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from report_text import (
+    en_number,
+    en_pct,
+    fr_number,
+    fr_pct,
+    section,
+)
 
 from liens.playbook import load_playbook
-from liens.report import render_html
 from liens.report.context import ReportContext
 from liens.report.glossary import collect_glossary
 from liens.report.locale import get_locale
 from liens.report.sections import reputation as reputation_section
 from liens.report.sections import roles as roles_section
 
-NNBSP = "\u202f"
+
+@pytest.fixture(scope="module")
+def con(demo_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    return demo_con
+
+
+@pytest.fixture(scope="module")
+def pages(demo_pages: dict[str, str]) -> dict[str, str]:
+    return demo_pages
+
+
 STAGE_ORDER = {"present": 0, "relai": 1, "producteur": 2, "power_networker": 3}
-
-
-def en_number(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}"
-
-
-def fr_number(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}".replace(",", NNBSP).replace(".", ",")
-
-
-def en_pct(x: float, digits: int = 1) -> str:
-    return f"{en_number(100 * x, digits)}%"
-
-
-def fr_pct(x: float, digits: int = 1) -> str:
-    return f"{fr_number(100 * x, digits)}{NNBSP}%"
-
-
-@pytest.fixture(scope="module")
-def con(demo_workspace: Path) -> duckdb.DuckDBPyConnection:
-    c = duckdb.connect(str(demo_workspace), read_only=True)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def pages(con) -> dict[str, str]:
-    return {lang: render_html(con, lang=lang) for lang in ("en", "fr")}
-
-
-def section(page: str, sid: str) -> str:
-    m = re.search(rf'<section id="{sid}".*?</section>', page, flags=re.S)
-    assert m, f"section {sid} missing"
-    return m.group(0)
 
 
 def element(part: str, tag: str, eid: str) -> str:

@@ -13,41 +13,31 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from report_text import (
+    NNBSP,
+    en_number,
+    fr_number,
+    section,
+)
 
 from liens.report import render_html
 from liens.report.glossary import collect_glossary
 from liens.report.sections import network as network_section
 from liens.report.sections.network import MAP_MAX_NODES, VENDOR_JS, display_names, map_data
 
+
+@pytest.fixture(scope="module")
+def con(demo_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    return demo_con
+
+
+@pytest.fixture(scope="module")
+def pages(demo_pages: dict[str, str]) -> dict[str, str]:
+    return demo_pages
+
+
 I18N = Path(__file__).resolve().parents[1] / "liens" / "report" / "i18n"
-NNBSP = "\u202f"
 MY_SECTIONS = ("network", "ties", "engagement", "timing", "hashtags")
-
-
-def en_number(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}"
-
-
-def fr_number(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}".replace(",", NNBSP).replace(".", ",")
-
-
-@pytest.fixture(scope="module")
-def con(demo_workspace: Path) -> duckdb.DuckDBPyConnection:
-    c = duckdb.connect(str(demo_workspace), read_only=True)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def pages(con) -> dict[str, str]:
-    return {lang: render_html(con, lang=lang) for lang in ("en", "fr")}
-
-
-def section(page: str, sid: str) -> str:
-    m = re.search(rf'<section id="{sid}".*?</section>', page, flags=re.S)
-    assert m, f"section {sid} missing"
-    return m.group(0)
 
 
 def visible(part: str) -> str:
