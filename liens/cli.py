@@ -58,6 +58,12 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 32nd, ..."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"liens {__version__}")
@@ -463,13 +469,15 @@ def post(
             st = post_status(ws.con, post_id, now=now, reference_hours=reference_hours)
         except KeyError:
             raise LiensError(f"no post {post_id!r} in this workspace (see table posts)") from None
+        who = st["author"]
+        author = ws.handles([who]).get(who, who) if who else "an unknown author"
     if as_json:
         _print_json(st)
         return
     out.print(
-        f"[bold]{st['post_id']}[/bold] by {st['author']}, {st['age_hours']:.1f} h old: "
+        f"[bold]{st['post_id']}[/bold] by {author}, {st['age_hours']:.1f} h old: "
         f"{st['observed']} interactions; past posts had {st['expected']:g} (median) at that "
-        f"age, this one is at the {100 * st['percentile']:.0f}th percentile: "
+        f"age, this one is at the {_ordinal(round(100 * st['percentile']))} percentile: "
         f"[bold]{st['verdict']}[/bold]."
         if st["history"]
         else f"{st['post_id']}: {st['observed']} interactions; no past post to compare with."
