@@ -57,3 +57,12 @@ def demo_pages(demo_con) -> dict[str, str]:
     from liens.report import render_html
 
     return {lang: render_html(demo_con, lang=lang) for lang in ("en", "fr")}
+
+
+@pytest.fixture
+def ws(tmp_path: Path):
+    """A new, empty workspace for one test."""
+    from liens.api import Workspace
+
+    with Workspace(tmp_path / "w.duckdb") as w:
+        yield w

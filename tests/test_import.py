@@ -33,12 +33,6 @@ HIGGS_OPTIONS = dict(
 )
 
 
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
-
-
 def csv_rows(path: Path) -> list[dict]:
     with path.open(newline="") as fh:
         return list(csv.DictReader(fh))

@@ -15,7 +15,6 @@ from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liens.api import Workspace
 from liens.errors import SourceError
 
 FIX = Path(__file__).parent / "fixtures" / "blogs"
@@ -31,12 +30,6 @@ def wxr_comments() -> list[dict[str, str]]:
     return [
         {c.tag.removeprefix(WP): (c.text or "") for c in com} for com in item.iter(f"{WP}comment")
     ]
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
 
 
 def test_the_seed_thread_gives_one_post_and_its_19_comments(ws):

@@ -15,7 +15,6 @@ from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liens.api import Workspace
 from liens.errors import SourceError
 
 FIX = Path(__file__).parent / "fixtures" / "bluesky"
@@ -25,12 +24,6 @@ SEARCH, LIKES, CAR = FIX / "searchPosts.json", FIX / "getLikes.json", FIX / "rep
 
 def load(path: Path) -> dict:
     return json.loads(path.read_text())
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
 
 
 def events(ws) -> dict[str, dict]:

@@ -16,7 +16,6 @@ from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liens.api import Workspace
 from liens.errors import SourceError
 
 EXPORT = Path(__file__).parent / "fixtures" / "linkedin" / "export"
@@ -28,12 +27,6 @@ def rows(name: str) -> list[dict[str, str]]:
     if text.startswith("Notes:"):
         text = text[text.index("First Name,") :]
     return list(csv.DictReader(io.StringIO(text)))
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
 
 
 def kinds(ws) -> dict[str, int]:

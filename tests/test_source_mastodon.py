@@ -16,7 +16,6 @@ from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liens.api import Workspace
 from liens.errors import SourceError
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.mastodon import MastodonReader
@@ -47,12 +46,6 @@ def read(path: Path, **options) -> tuple[dict[str, list[dict]], list[Rejected]]:
         else:
             rejected.append(item)
     return tables, rejected
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
 
 
 def test_every_status_becomes_a_post_reply_or_share_with_namespaced_accounts():

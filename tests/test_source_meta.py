@@ -14,7 +14,6 @@ from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from liens.api import Workspace
 from liens.errors import SourceError
 from liens.sources.meta import fix_mojibake
 
@@ -28,12 +27,6 @@ def load(path: Path):
 
 def repaired(s: str) -> str:
     return s.encode("latin-1").decode("utf-8")
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
 
 
 def kinds(ws, platform: str) -> dict[str, int]:

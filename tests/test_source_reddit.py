@@ -8,15 +8,16 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 import zstandard
+from fuzzing import FUZZ_EXAMPLES as EXAMPLES
 from fuzzing import JUNK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rows import events
 
 from liens.api import Workspace
 from liens.errors import SourceError
@@ -28,13 +29,6 @@ RS = FIX / "RS_2006-01-hand.ndjson"
 SHARED = (
     Path(__file__).resolve().parents[1].parent / "shared" / "data" / "reddit_pushshift_2005_2006"
 )
-EXAMPLES = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
 
 
 def records(path: Path) -> list[dict]:
@@ -43,12 +37,6 @@ def records(path: Path) -> list[dict]:
         dctx = zstandard.ZstdDecompressor(max_window_size=2**31)
         raw = dctx.stream_reader(io.BytesIO(raw), read_across_frames=True).read()
     return [json.loads(line) for line in raw.decode().splitlines() if line.strip()]
-
-
-def events(ws: Workspace) -> dict[str, dict]:
-    df = ws.sql("SELECT * FROM events")
-    df = df.astype(object).where(df.notna(), None)
-    return {r["event_id"]: r for r in df.to_dict("records")}
 
 
 def test_comments_and_submissions_become_comment_and_post_events(ws):

@@ -7,15 +7,16 @@ plain ``json`` parsing.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from fuzzing import FUZZ_EXAMPLES as EXAMPLES
 from fuzzing import JUNK
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rows import events
 
 from liens.api import Workspace
 from liens.errors import SourceError
@@ -23,13 +24,6 @@ from liens.sources import detect_reader
 
 FIX = Path(__file__).parent / "fixtures" / "rumoureval"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "rumoureval2017_threads"
-EXAMPLES = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
 
 
 def load(split: str, name: str):
@@ -48,12 +42,6 @@ def tree_parents(structures: dict) -> dict[str, tuple[str, str | None]]:
     for thread, tree in structures.items():
         walk(tree, thread, None)
     return out
-
-
-def events(ws: Workspace) -> dict[str, dict]:
-    df = ws.sql("SELECT * FROM events")
-    df = df.astype(object).where(df.notna(), None)
-    return {r["event_id"]: r for r in df.to_dict("records")}
 
 
 def test_threads_become_posts_and_replies_with_their_tree(ws):

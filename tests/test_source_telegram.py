@@ -6,14 +6,15 @@ Expected values are counted here from result.json with plain ``json`` parsing.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
+from fuzzing import FUZZ_EXAMPLES as EXAMPLES
 from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rows import events
 
 from liens.api import Workspace
 from liens.errors import SourceError
@@ -22,19 +23,6 @@ from liens.sources import detect_reader
 FIX = Path(__file__).parent / "fixtures" / "telegram"
 CHANNEL = FIX / "channel_result.json"
 FULL = FIX / "full_export"
-EXAMPLES = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
-
-
-def events(ws: Workspace) -> dict[str, dict]:
-    df = ws.sql("SELECT * FROM events")
-    df = df.astype(object).where(df.notna(), None)
-    return {r["event_id"]: r for r in df.to_dict("records")}
 
 
 def test_channel_posts_forwards_and_mentions(ws):

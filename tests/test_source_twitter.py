@@ -9,14 +9,15 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
+from fuzzing import FUZZ_EXAMPLES as EXAMPLES
 from fuzzing import mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rows import events
 
 from liens.api import Workspace
 from liens.errors import SourceError
@@ -29,19 +30,6 @@ V1 = FIX / "api_v1.jsonl"
 LABELED = FIX / "crisislex_lac_megantic_labeled.csv"
 ONTOPIC = FIX / "crisislex_boston_ontopic.csv"
 TWEETIDS = FIX / "crisislex_lac_megantic_tweetids.csv"
-EXAMPLES = int(os.environ.get("LIENS_FUZZ_EXAMPLES", "50"))
-
-
-@pytest.fixture
-def ws(tmp_path):
-    with Workspace(tmp_path / "w.duckdb") as w:
-        yield w
-
-
-def events(ws: Workspace) -> dict[str, dict]:
-    df = ws.sql("SELECT * FROM events")
-    df = df.astype(object).where(df.notna(), None)
-    return {r["event_id"]: r for r in df.to_dict("records")}
 
 
 def js_entries(path: Path) -> list:
