@@ -43,6 +43,8 @@ from typing import Any
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from liens.analysis import AnalysisParams
 from liens.analysis.window import events_query
@@ -256,7 +258,7 @@ def _top_share(values: pd.Series, groups: list[pd.Series]) -> pd.Series:
 
 
 def classify_stages(
-    features: pd.DataFrame, rules: Mapping[str, float] | None = None
+    features: pd.DataFrame, rules: Mapping[str, float] | None = None, *, evidence: bool = True
 ) -> pd.DataFrame:
     """Assign each member its stage of presence and say why.
 
@@ -280,6 +282,7 @@ def classify_stages(
     ----------
     features : the table of :func:`member_features` (with or without ``period``).
     rules : thresholds; default :data:`DEFAULT_STAGE_RULES`.
+    evidence : False to leave out ``stage_evidence`` (the transitions need the stages only).
 
     Returns
     -------
@@ -334,58 +337,80 @@ def classify_stages(
         & (df["engagement_received"] > 0)
         & (df["engagement_top_share"] <= rl["influencer_top"])
     )
-    df["stage_evidence"] = _evidence(df, rl)
+    if evidence:
+        df["stage_evidence"] = _evidence(df, rl)
     return df
 
 
-def _pct(s: pd.Series) -> pd.Series:
-    return (s * 100).round(2).astype(str) + "%"
+def _text(s: pd.Series) -> pa.ChunkedArray:
+    """``s.astype(str)`` as Arrow text, formatting each distinct value once (missing stays
+    missing): a member table repeats few distinct counts and shares, and formatting numbers
+    one by one dominated the stage classification on large communities."""
+    codes, uniques = pd.factorize(s)
+    if len(uniques) == 0:
+        return pa.chunked_array([pa.nulls(len(s), pa.string())])
+    text = pa.array(pd.Series(uniques).astype(str).to_numpy(na_value=None), pa.string())
+    return pa.chunked_array([text.take(pa.array(codes, mask=codes < 0))])
+
+
+def _pct(s: pd.Series) -> pa.ChunkedArray:
+    return _cat(_text((s * 100).round(2)), "%")
+
+
+def _cat(*parts: pa.ChunkedArray | str) -> pa.ChunkedArray:
+    """Concatenation; missing when a part is missing (as pandas' ``+`` on text)."""
+    return pc.binary_join_element_wise(*parts, "")
 
 
 def _evidence(df: pd.DataFrame, rl: Mapping[str, float]) -> pd.Series:
-    """One sentence per member built column-wise (no loop over members)."""
-    w, r = df["writes"].astype(str), df["relays"].astype(str)
-    acts = w + " own publications, " + r + " relays"
-    share = df["relay_share"].round(2).astype(str)
-    eng = (
-        "; engagement received "
-        + df["engagement_received"].astype(str)
-        + " (top "
-        + _pct(df["engagement_top_share"])
-        + ") from "
-        + df["engagers"].astype(str)
-        + " accounts"
+    """One sentence per member built column-wise with Arrow kernels (no loop over members)."""
+    acts = _cat(_text(df["writes"]), " own publications, ", _text(df["relays"]), " relays")
+    share = _text(df["relay_share"].round(2))
+    eng = _cat(
+        "; engagement received ",
+        _text(df["engagement_received"]),
+        " (top ",
+        _pct(df["engagement_top_share"]),
+        ") from ",
+        _text(df["engagers"]),
+        " accounts",
     )
-    present = (
-        "no own publication or relay in the window; "
-        + df["reacts"].astype(str)
-        + " reactions/votes/follows given"
-        + eng
+    present = _cat(
+        "no own publication or relay in the window; ",
+        _text(df["reacts"]),
+        " reactions/votes/follows given",
+        eng,
     )
-    relai = acts + " (relay share " + share + " >= " + str(rl["relay_share_min"]) + ")" + eng
-    prod = acts + " (relay share " + share + " < " + str(rl["relay_share_min"]) + ")" + eng
-    reg = (
-        "; published in "
-        + df["publishing_weeks"].astype(str)
-        + " of "
-        + df["span_weeks"].astype(str)
-        + " weeks (regularity "
-        + df["regularity"].round(2).astype(str)
-        + "), engagement in "
-        + _pct(df["engaged_week_share"].fillna(0))
-        + " of them, "
-        + df["contacts"].astype(str)
-        + " contacts"
+    relai = _cat(acts, " (relay share ", share, " >= ", str(rl["relay_share_min"]), ")", eng)
+    prod = _cat(acts, " (relay share ", share, " < ", str(rl["relay_share_min"]), ")", eng)
+    reg = _cat(
+        "; published in ",
+        _text(df["publishing_weeks"]),
+        " of ",
+        _text(df["span_weeks"]),
+        " weeks (regularity ",
+        _text(df["regularity"].round(2)),
+        "), engagement in ",
+        _pct(df["engaged_week_share"].fillna(0)),
+        " of them, ",
+        _text(df["contacts"]),
+        " contacts",
     )
-    infl = np.where(
-        df["influencer"], "; influencer (top " + _pct(df["engagement_top_share"]) + ")", ""
+    infl = pc.if_else(
+        pa.array(df["influencer"].to_numpy(dtype=bool)),
+        _cat("; influencer (top ", _pct(df["engagement_top_share"]), ")"),
+        "",
     )
-    out = np.select(
-        [df["stage"] == "present", df["stage"] == "relai"],
-        [present, relai],
-        prod + reg,
+    stage = pa.array(df["stage"].to_numpy(dtype=object), pa.string())
+    out = pc.if_else(
+        pc.equal(stage, "present"),
+        present,
+        pc.if_else(pc.equal(stage, "relai"), relai, _cat(prod, reg)),
     )
-    return pd.Series(out, index=df.index).str.cat(pd.Series(infl, index=df.index))
+    text = _cat(out, infl).to_pandas(
+        types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get
+    )
+    return pd.Series(text.array, index=df.index)
 
 
 def member_stages(
@@ -607,7 +632,8 @@ def stage_transitions(
     feats = member_features(con, params, period=period)
     if feats.empty:
         return pd.DataFrame(columns=["platform", "period", "from_stage", "to_stage", "members"])
-    st = classify_stages(feats, stage_rules(params))[["platform", "account", "period", "stage"]]
+    st = classify_stages(feats, stage_rules(params), evidence=False)
+    st = st[["platform", "account", "period", "stage"]]
     st = st.sort_values(["platform", "account", "period"])
     prev = st.groupby(["platform", "account"])["stage"].shift(1).fillna("new")
     tr = st.assign(from_stage=prev, to_stage=st["stage"])
