@@ -1,8 +1,13 @@
 """Building canonical chunks row by row, for readers that parse records in Python.
 
-The platform readers (Twitter, Reddit, Telegram, RumourEval) turn each source record into one or
-more canonical rows; :class:`RowBuffer` collects them and hands the store an Arrow chunk every
-``batch_rows`` rows, so a large file never becomes one list of Python objects.
+The platform readers turn each source record into one or more canonical rows; :class:`Rows`
+collects them (one :class:`RowBuffer` per table) and hands the store an Arrow chunk every
+``batch_rows`` rows, so a large file never becomes one list of Python objects. Two styles share
+it: ``yield from rows.add(table, record, row)`` yields a chunk as soon as a table is full
+(Twitter, Reddit, Telegram, RumourEval); ``rows.event(...)``, ``rows.post(...)`` and
+``rows.account(...)`` only buffer, and the reader yields ``rows.flush(force=False)`` after each
+record (Mastodon, Bluesky, blogs, LinkedIn, Meta). Columns other than the canonical ones are
+dropped; a column that is NULL in every row of a chunk is left out.
 """
 
 from __future__ import annotations
@@ -47,19 +52,20 @@ def text_or_none(value: Any) -> str | None:
 
 
 def _cell(value: Any) -> str | None:
+    """A value as text (a value of another type, as a fuzzed or newer export may give)."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
 
 
 def _list(value: Any) -> list[str] | None:
-    if value is None:
+    if not isinstance(value, list | tuple):
         return None
-    return [v if isinstance(v, str) else str(v) for v in value if v is not None]
+    return [_cell(v) for v in value if v is not None]  # type: ignore[misc]
 
 
 class RowBuffer:
@@ -95,18 +101,51 @@ class RowBuffer:
 
 
 class Rows:
-    """One buffer per table, flushed together."""
+    """One buffer per table, flushed together.
 
-    def __init__(self, batch_rows: int) -> None:
+    Parameters
+    ----------
+    batch_rows : int
+        Rows per chunk handed to the store.
+    platform : str, optional
+        Set as ``platform`` on the rows given to :meth:`event`, :meth:`post` and
+        :meth:`account` (the rows given to :meth:`add` carry their own).
+    """
+
+    def __init__(self, batch_rows: int, platform: str | None = None) -> None:
+        self.platform = platform
         self.buffers = {t: RowBuffer(t, batch_rows) for t in ("accounts", "events", "posts")}
+        # Accounts emitted by account(): each once per read, at its first record.
+        self.accounts_seen: set[str] = set()
 
     def add(self, table: Table, record: int, row: dict[str, Any]) -> Iterator[Chunk]:
         chunk = self.buffers[table].add(record, row)
         if chunk is not None:
             yield chunk
 
-    def flush(self) -> Iterator[Chunk]:
+    def _hold(self, table: Table, record: int, row: dict[str, Any]) -> None:
+        buffer = self.buffers[table]
+        buffer.rows.append({"platform": self.platform, **row})
+        buffer.records.append(record)
+
+    def event(self, record: int, **row: Any) -> None:
+        """Buffer an ``events`` row (yield :meth:`flush` ``(force=False)`` after the record)."""
+        self._hold("events", record, row)
+
+    def post(self, record: int, **row: Any) -> None:
+        """Buffer a ``posts`` row."""
+        self._hold("posts", record, row)
+
+    def account(self, record: int, account_id: str | None, **row: Any) -> None:
+        """Buffer an ``accounts`` row, unless this account was given before in this read."""
+        if account_id and account_id not in self.accounts_seen:
+            self.accounts_seen.add(account_id)
+            self._hold("accounts", record, {"account_id": account_id, **row})
+
+    def flush(self, force: bool = True) -> Iterator[Chunk]:
+        """Chunks of every table holding rows, or with ``force=False`` of the full ones only."""
         for buffer in self.buffers.values():
-            chunk = buffer.flush()
-            if chunk is not None:
-                yield chunk
+            if force or len(buffer.rows) >= buffer.batch_rows:
+                chunk = buffer.flush()
+                if chunk is not None:
+                    yield chunk

@@ -47,9 +47,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from liens.errors import SourceError
+from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_binary
-from liens.sources.mastodon import RowCollector, html_text
+from liens.sources.mastodon import html_text
 
 __all__ = ["BlogReader", "is_placeholder"]
 
@@ -134,7 +135,7 @@ def _time(gmt: str | None, local: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _wxr(path: Path, options: ReadOptions, out: RowCollector) -> Iterator[Chunk | Rejected]:
+def _wxr(path: Path, options: ReadOptions, out: Rows) -> Iterator[Chunk | Rejected]:
     site = options.constants.get("context")
     authors: _Authors | None = None
     record = 0
@@ -168,13 +169,13 @@ def _wxr(path: Path, options: ReadOptions, out: RowCollector) -> Iterator[Chunk 
                     authors.site = site
                 record = yield from _item(elem, authors.site, authors, record, out)
                 elem.clear()
-                yield from out.flush()
+                yield from out.flush(force=False)
     except ET.ParseError as e:
         raise SourceError(f"not well-formed XML ({e})", path=path, line=e.position[0]) from None
 
 
 def _item(
-    elem: ET.Element, site: str, authors: _Authors, record: int, out: RowCollector
+    elem: ET.Element, site: str, authors: _Authors, record: int, out: Rows
 ) -> Iterator[Chunk | Rejected]:
     f = _fields(elem)
     post_type = f.get("post_type", "post")
@@ -253,7 +254,7 @@ def _item(
 # --------------------------------------------------------------------------- Blogger
 
 
-def _blogger(path: Path, options: ReadOptions, out: RowCollector) -> Iterator[Chunk | Rejected]:
+def _blogger(path: Path, options: ReadOptions, out: Rows) -> Iterator[Chunk | Rejected]:
     try:
         root = ET.parse(open_binary(path)).getroot()
     except ET.ParseError as e:
@@ -342,7 +343,7 @@ def _blogger(path: Path, options: ReadOptions, out: RowCollector) -> Iterator[Ch
                       extra=_json(extra))  # fmt: skip
         if actor:
             out.account(record, actor, handle=name, display_name=name)
-        yield from out.flush()
+        yield from out.flush(force=False)
 
 
 # --------------------------------------------------------------------------- the reader
@@ -375,7 +376,7 @@ class BlogReader:
         form = self._form(head)
         if form is None:
             raise SourceError("not a WordPress (WXR) or Blogger (Atom) export", path=path)
-        out = RowCollector(options.platform or "blog", options.batch_rows)
+        out = Rows(options.batch_rows, options.platform or "blog")
         reader = _wxr if form == "wxr" else _blogger
         yield from reader(path, options, out)
         yield from out.flush(force=True)

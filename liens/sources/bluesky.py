@@ -49,9 +49,9 @@ from pathlib import Path
 from typing import Any
 
 from liens.errors import SourceError
+from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_binary
-from liens.sources.mastodon import RowCollector
 
 __all__ = ["BlueskyReader", "did_of"]
 
@@ -100,7 +100,7 @@ def _quoted(embed: Any) -> str | None:
 
 
 class _Mapper:
-    def __init__(self, out: RowCollector) -> None:
+    def __init__(self, out: Rows) -> None:
         self.out = out
 
     def account(self, profile: Any, record: int) -> str | None:
@@ -413,7 +413,7 @@ class BlueskyReader:
         """Stream the response or the repository as events, accounts and posts."""
         path = Path(path)
         check_readable(path)
-        out = RowCollector(options.platform or "bluesky", options.batch_rows)
+        out = Rows(options.batch_rows, options.platform or "bluesky")
         m = _Mapper(out)
         with open_binary(path) as fh:
             head = fh.read(80)
@@ -442,5 +442,5 @@ class BlueskyReader:
         for item in items:
             if item is not None:
                 yield item
-            yield from out.flush()
+            yield from out.flush(force=False)
         yield from out.flush(force=True)

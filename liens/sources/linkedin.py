@@ -46,9 +46,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from liens.errors import SourceError
+from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_text
-from liens.sources.mastodon import RowCollector
 
 __all__ = ["LinkedInReader", "profile_slug"]
 
@@ -183,7 +183,7 @@ class LinkedInReader:
             profile_slug(_get(r, "URL")) for _, r, _ in parsed.get("connections", (None, []))[1]
         }
         owner = options.constants.get("actor") or _owner_from_messages(messages, name, contacts)
-        out = RowCollector(options.platform or "linkedin", options.batch_rows)
+        out = Rows(options.batch_rows, options.platform or "linkedin")
         for kind in ("profile", "connections", "shares", "comments", "reactions", "messages"):
             if kind in parsed:
                 file, rows = parsed[kind]

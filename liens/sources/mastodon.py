@@ -59,20 +59,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-import pyarrow as pa
-
 from liens.errors import SourceError
+from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_text
 from liens.sources.stackexchange import html_to_text
 
-__all__ = ["MastodonReader", "RowCollector", "account_from_uri", "html_text"]
+__all__ = ["MastodonReader", "account_from_uri", "html_text", "status_rows"]
 
 _ARCHIVE_FILES = ("outbox.json", "likes.json", "following_accounts.csv", "actor.json")
 # https://host/users/NAME/statuses/ID (Mastodon), https://host/@NAME/ID (its web URLs).
 _USER_URI = re.compile(r"^https?://([^/]+)/(?:users/|@)([^/@?#]+)")
 _STATUS_KEYS = (b'"in_reply_to_account_id"', b'"reblogs_count"', b'"favourites_count"')
-_LIST = pa.list_(pa.string())
 # Status fields with a canonical column or rows of their own; the rest go to extra.
 _MAPPED = frozenset(
     ("uri", "created_at", "account", "reblog", "content", "language", "tags", "mentions",
@@ -147,67 +145,8 @@ def html_text(markup: str | None) -> str | None:
     return html.unescape(_TAG.sub("", text)).strip()
 
 
-def _cell(v: Any) -> str | None:
-    if v is None or isinstance(v, str):
-        return v
-    if isinstance(v, dict | list):
-        return json.dumps(v, ensure_ascii=False, default=str)
-    return str(v).lower() if isinstance(v, bool) else str(v)
-
-
-def _chunk(table: str, rows: list[dict[str, Any]]) -> Chunk:
-    """Rows as an Arrow table: text columns, list columns of text, ``_record`` as integers
-    (a value of another type, as a fuzzed or newer export may give, becomes its text)."""
-    names = sorted({k for r in rows for k in r})
-    data: dict[str, pa.Array] = {}
-    for n in names:
-        values = [r.get(n) for r in rows]
-        if n == "_record":
-            data[n] = pa.array(values, pa.int64())
-        elif n in ("hashtags", "mentions"):
-            lists = [[_cell(x) for x in v if x is not None] if isinstance(v, list) else None
-                     for v in values]  # fmt: skip
-            data[n] = pa.array(lists, _LIST)
-        else:
-            data[n] = pa.array([_cell(v) for v in values], pa.string())
-    return Chunk(table, pa.table(data))  # type: ignore[arg-type]
-
-
 def _json(obj: Any) -> str | None:
     return json.dumps(obj, ensure_ascii=False, default=str) if obj else None
-
-
-class RowCollector:
-    """Collects rows per table and yields them as chunks of ``batch`` rows.
-
-    Shared by the readers of social platforms that parse records in Python (Mastodon, Bluesky,
-    blogs, LinkedIn, Meta): an account is emitted once per read, at its first record.
-    """
-
-    def __init__(self, platform: str, batch: int) -> None:
-        self.platform = platform
-        self.batch = batch
-        self.rows: dict[str, list[dict[str, Any]]] = {"events": [], "accounts": [], "posts": []}
-        self.accounts_seen: set[str] = set()
-
-    def event(self, record: int, **row: Any) -> None:
-        self.rows["events"].append({"platform": self.platform, "_record": record, **row})
-
-    def post(self, record: int, **row: Any) -> None:
-        self.rows["posts"].append({"platform": self.platform, "_record": record, **row})
-
-    def account(self, record: int, account_id: str | None, **row: Any) -> None:
-        if account_id and account_id not in self.accounts_seen:
-            self.accounts_seen.add(account_id)
-            self.rows["accounts"].append(
-                {"platform": self.platform, "account_id": account_id, "_record": record, **row}
-            )
-
-    def flush(self, force: bool = False) -> Iterator[Chunk]:
-        for table, rows in self.rows.items():
-            if rows and (force or len(rows) >= self.batch):
-                yield _chunk(table, rows)
-                self.rows[table] = []
 
 
 # --------------------------------------------------------------------------- API statuses
@@ -216,7 +155,7 @@ class RowCollector:
 class _Statuses:
     """Maps Status entities; ``index`` first learns ids -> uri and account ids -> acct."""
 
-    def __init__(self, out: RowCollector) -> None:
+    def __init__(self, out: Rows) -> None:
         self.out = out
         self.uri_of: dict[str, str] = {}
         self.parent_of: dict[str, str] = {}
@@ -374,7 +313,7 @@ def _owner(folder: Path, options: ReadOptions) -> tuple[str | None, dict | None]
     return None, None
 
 
-def _activity_rows(act: Any, record: int, out: RowCollector, raw: str) -> Rejected | None:
+def _activity_rows(act: Any, record: int, out: Rows, raw: str) -> Rejected | None:
     if not isinstance(act, dict):
         return Rejected(record, "an activity must be a JSON object", raw)
     kind = act.get("type")
@@ -495,7 +434,7 @@ class MastodonReader:
         """Stream the statuses or the archive as events, accounts and posts (see module doc)."""
         path = Path(path)
         check_readable(path)
-        out = RowCollector(options.platform or "mastodon", options.batch_rows)
+        out = Rows(options.batch_rows, options.platform or "mastodon")
         if path.is_dir():
             files = [path / n for n in _ARCHIVE_FILES if (path / n).is_file()]
             if not files:
@@ -561,26 +500,12 @@ class MastodonReader:
                 continue
             yield record, lineno, value, line.rstrip("\n")
 
-    def _statuses(self, file: Path, out: RowCollector) -> Iterator[Chunk | Rejected]:
-        records = list(self._records(file))
-        mapper = _Statuses(out)
-        for _, _, value, _ in records:
-            mapper.index(value)
-        for record, line, value, raw in records:
-            if isinstance(value, _Bad):
-                yield Rejected(record, value.reason, raw, line=line)
-                continue
-            try:
-                problem = mapper.map(value, record, raw, line)
-            except (TypeError, AttributeError, ValueError) as e:  # a field of an odd type
-                problem = Rejected(record, f"malformed status: {e}", raw, line=line)
-            if problem is not None:
-                yield problem
-            yield from out.flush()
+    def _statuses(self, file: Path, out: Rows) -> Iterator[Chunk | Rejected]:
+        yield from _status_items(list(self._records(file)), out)
 
     # the archive -----------------------------------------------------------------------
 
-    def _actor(self, owner: str | None, doc: dict | None, out: RowCollector) -> Iterator[Chunk]:
+    def _actor(self, owner: str | None, doc: dict | None, out: Rows) -> Iterator[Chunk]:
         if owner and doc:
             extra = {
                 k: doc.get(k) for k in ("id", "url", "discoverable", "manuallyApprovesFollowers")
@@ -597,9 +522,7 @@ class MastodonReader:
             )
         return iter(())
 
-    def _collection(
-        self, file: Path, owner: str | None, out: RowCollector
-    ) -> Iterator[Chunk | Rejected]:
+    def _collection(self, file: Path, owner: str | None, out: Rows) -> Iterator[Chunk | Rejected]:
         with open_text(file) as fh:
             try:
                 doc = json.load(fh)
@@ -633,11 +556,9 @@ class MastodonReader:
                     problem = Rejected(record, f"malformed activity: {e}", raw)
                 if problem is not None:
                     yield problem
-            yield from out.flush()
+            yield from out.flush(force=False)
 
-    def _following(
-        self, file: Path, owner: str | None, out: RowCollector
-    ) -> Iterator[Chunk | Rejected]:
+    def _following(self, file: Path, owner: str | None, out: Rows) -> Iterator[Chunk | Rejected]:
         when = _mtime(file)
         with open_text(file) as fh:
             reader = csv.reader(fh)
@@ -665,7 +586,7 @@ class MastodonReader:
                     created_at=when,
                     extra=_json(extra),
                 )
-                yield from out.flush()
+                yield from out.flush(force=False)
 
 
 class _Bad:
@@ -673,3 +594,40 @@ class _Bad:
 
     def __init__(self, reason: str) -> None:
         self.reason = reason
+
+
+def _status_items(
+    records: list[tuple[int, int | None, Any, str]], out: Rows
+) -> Iterator[Chunk | Rejected]:
+    """Rows of (record, line, status, raw) tuples; ids are indexed first so that replies find
+    their parent's uri and account wherever they are in the list."""
+    mapper = _Statuses(out)
+    for _, _, value, _ in records:
+        mapper.index(value)
+    for record, line, value, raw in records:
+        if isinstance(value, _Bad):
+            yield Rejected(record, value.reason, raw, line=line)
+            continue
+        try:
+            problem = mapper.map(value, record, raw, line)
+        except (TypeError, AttributeError, ValueError) as e:  # a field of an odd type
+            problem = Rejected(record, f"malformed status: {e}", raw, line=line)
+        if problem is not None:
+            yield problem
+        yield from out.flush(force=False)
+
+
+def status_rows(
+    statuses: list[Any], *, platform: str = "mastodon", batch_rows: int = 50_000, first: int = 1
+) -> Iterator[Chunk | Rejected]:
+    """Canonical chunks of API Status entities as parsed from JSON (a page of a timeline, or a
+    context's ancestors, status and descendants): the same rows as importing them from a file.
+
+    ``first`` numbers the records (1-based position in what was collected so far).
+    """
+    out = Rows(batch_rows, platform)
+    records = [
+        (first + i, None, s, json.dumps(s, ensure_ascii=False)) for i, s in enumerate(statuses)
+    ]
+    yield from _status_items(records, out)
+    yield from out.flush(force=True)

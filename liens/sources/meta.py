@@ -43,9 +43,9 @@ from pathlib import Path
 from typing import Any
 
 from liens.errors import SourceError
+from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_text
-from liens.sources.mastodon import RowCollector
 
 __all__ = ["MetaReader", "fix_mojibake"]
 
@@ -167,7 +167,7 @@ def _classify(doc: Any, name: str) -> tuple[str, str, list] | None:
 
 
 class _Mapper:
-    def __init__(self, out: RowCollector, owner: str | None, file: str) -> None:
+    def __init__(self, out: Rows, owner: str | None, file: str) -> None:
         self.out, self.owner, self.file = out, owner, file
 
     def _ev(self, record: int, when: Any, **row: Any) -> Rejected | None:
@@ -304,7 +304,7 @@ class MetaReader:
             found, owner_platform = _owner_from(_load(profile))
             owner = owner or found
             break
-        outs: dict[str, RowCollector] = {}
+        outs: dict[str, Rows] = {}
         understood = False
         for file in files:
             doc = _load(file)
@@ -319,7 +319,7 @@ class MetaReader:
             understood = True
             platform, handler, items = kind
             platform = options.platform or platform
-            out = outs.setdefault(platform, RowCollector(platform, options.batch_rows))
+            out = outs.setdefault(platform, Rows(options.batch_rows, platform))
             if owner and platform == (options.platform or owner_platform or platform):
                 out.account(1, owner, display_name=owner, owned="true")
             m = _Mapper(out, owner, file.name)
@@ -340,7 +340,7 @@ class MetaReader:
                         )
                 if problem is not None:
                     yield problem
-                yield from out.flush()
+                yield from out.flush(force=False)
         if not understood:
             raise SourceError("no Facebook or Instagram export file here", path=path)
         for out in outs.values():
