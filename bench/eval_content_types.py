@@ -29,6 +29,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,6 +168,26 @@ def scores(gold: list[set[str]], pred: list[set[str]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def macro_f1(gold: list[set[str]], pred: list[set[str]]) -> float:
+    table = scores(gold, pred)
+    # Types with support; a type never predicted counts F1 = 0.
+    return float(table["f1"].fillna(0).where(table["support"] > 0).mean())
+
+
+def macro_f1_interval(
+    gold: list[set[str]], pred: list[set[str]], n_boot: int = 1000, level: float = 0.9
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of macro-F1, posts resampled (seed 42)."""
+    rng = np.random.default_rng(42)
+    n = len(gold)
+    stats = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, n, n)
+        stats.append(macro_f1([gold[i] for i in idx], [pred[i] for i in idx]))
+    a = (1 - level) / 2
+    return float(np.nanquantile(stats, a)), float(np.nanquantile(stats, 1 - a))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=("test", "tune", "all"), default="test")
@@ -184,14 +205,16 @@ def main(argv: list[str] | None = None) -> int:
     df["pred"], df["pred_main"] = predicted_sets(df["text"])
     fmt = {"float_format": lambda x: f"{x:.2f}", "index": False}
     for name, part in [("all", df), ("en", df[df.lang == "en"]), ("fr", df[df.lang == "fr"])]:
-        table = scores(list(part["gold"]), list(part["pred"]))
-        # Types absent from both gold and predictions have no F1; those with support count 0.
-        macro = table["f1"].fillna(0).where(table["support"] > 0).mean()
+        gold, pred = list(part["gold"]), list(part["pred"])
+        table = scores(gold, pred)
+        macro = macro_f1(gold, pred)
+        lo, hi = macro_f1_interval(gold, pred)
         exact = float((part["gold"] == part["pred"]).mean())
         main_acc = float((part["main"] == part["pred_main"]).mean())
         print(
-            f"\n{args.split} split, {name}: {len(part)} posts, macro-F1 {macro:.2f} (types with "
-            f"support), exact set {exact:.2f}, main type {main_acc:.2f}"
+            f"\n{args.split} split, {name}: {len(part)} posts, macro-F1 {macro:.2f} "
+            f"(90% bootstrap {lo:.2f}-{hi:.2f}; types with support), exact set {exact:.2f}, "
+            f"main type {main_acc:.2f}"
         )
         print(table.to_string(**fmt))
         print("confusion of the main type (rows gold, columns predicted):")
