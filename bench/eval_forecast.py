@@ -16,11 +16,16 @@ Cascades:
   N(t) = retweets within t hours of the cascade's first retweet; t_r = 24 h; cascades
   starting less than 24 h before the end of the data are dropped (their final is censored).
 
+Methods: *SH, pooled interval* is Szabo & Huberman's point (mean log growth) with one 80%
+interval from the residuals of all training cascades (the model before intervals depended on
+size); *SH, per-bin median + interval* is :class:`LogLinearForecaster` as shipped: median log
+growth and residual quantiles per bin of N(h) (bins merged to hold 50 training cascades).
 Baselines: ``N(h)`` (no further growth) and ``ratio`` (N(h) times sum(final)/sum(early) on the
 training cascades: the growth factor without logs). Scores on the test cascades: median of
 |predicted - final| / final, Spearman rank correlation of predicted and final (equal for every
-method that is an increasing function of N(h): it measures the early count itself), and the
-share of finals inside the 80% interval.
+method that is an increasing function of N(h): it measures the early count itself), the
+share of finals inside the 80% interval and the interval's median width (interactions);
+then the coverage of both intervals per bin of N(h).
 
 Second table, best time to publish on Higgs: the same cascades by the UTC slot of their first
 retweet (weekday × 6-hour block), engagement = retweets within 24 h, with 90% bootstrap
@@ -32,6 +37,7 @@ Run: ``.venv/bin/python bench/eval_forecast.py`` (skips with a message when the 
 
 from __future__ import annotations
 
+import itertools
 import sys
 import tarfile
 import tempfile
@@ -113,41 +119,78 @@ HAVING start <= (SELECT max(t) FROM rt) - INTERVAL {int(t_r)} HOUR"""
     return con.execute("SELECT * FROM hg ORDER BY start, account").df(), t_r
 
 
-def evaluate(cascades: pd.DataFrame, t_r: float, name: str, min_final: int = 1) -> pd.DataFrame:
+# Bins of N(h) in which coverage is reported (lower edges; the model chooses its own bins).
+REPORT_BINS = (0, 1, 2, 4, 10, 32, 100, 316)
+
+
+def _bin_label(lo: float, hi: float | None) -> str:
+    if hi is None:
+        return f">={lo:g}"
+    return f"{lo:g}" if hi == lo else f"{lo:g}-{hi:g}"
+
+
+def evaluate(
+    cascades: pd.DataFrame, t_r: float, name: str, min_final: int = 1
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores per method and h, and 80% coverage per bin of N(h) on the test cascades."""
     n_train = int(len(cascades) * TRAIN_SHARE)
     train, test = cascades.iloc[:n_train], cascades.iloc[n_train:]
     final_col = f"n_{t_r:g}"
     test = test[test[final_col] >= min_final]
     y = test[final_col].to_numpy(float)
-    rows = []
+    rows, cover_rows = [], []
     for h in EARLY:
         col = f"n_{h:g}"
-        model = LogLinearForecaster(0.8).fit(train[col], train[final_col])
+        binned = LogLinearForecaster(0.8).fit(train[col], train[final_col])
+        pooled = LogLinearForecaster(0.8, bin_edges=None).fit(train[col], train[final_col])
         early = test[col].to_numpy(float)
         ratio = train[final_col].sum() / max(train[col].sum(), 1)
-        lo, hi = model.predict_interval(early)
-        preds = {
-            "log-linear (SH)": model.predict(early),
-            "ratio, no logs": early * ratio,
-            "N(h), no growth": early,
+        intervals = {
+            "pooled (before)": pooled.predict_interval(early),
+            "per bin of N(h)": binned.predict_interval(early),
         }
-        for method, pred in preds.items():
+        preds = {
+            # Szabo & Huberman's point: the mean log growth for every post.
+            "SH, pooled interval": (np.expm1(np.log1p(early) + pooled.beta_), "pooled (before)"),
+            "SH, per-bin median + interval": (binned.predict(early), "per bin of N(h)"),
+            "ratio, no logs": (early * ratio, None),
+            "N(h), no growth": (early, None),
+        }
+        inside = {k: (y >= lo) & (y <= hi) for k, (lo, hi) in intervals.items()}
+        for method, (pred, interval) in preds.items():
             rows.append(
                 {
                     "data": name,
-                    "test finals >=": min_final,
+                    "finals >=": min_final,
                     "h": h,
                     "train": len(train),
                     "test": len(test),
                     "method": method,
                     "median rel. error": float(np.median(np.abs(pred - y) / y)),
                     "spearman": float(spearmanr(pred, y).statistic),
-                    "80% coverage": float(np.mean((y >= lo) & (y <= hi)))
-                    if method.startswith("log")
+                    "80% coverage": float(inside[interval].mean()) if interval else np.nan,
+                    "median width": float(
+                        np.median(intervals[interval][1] - intervals[interval][0])
+                    )
+                    if interval
                     else np.nan,
                 }
             )
-    return pd.DataFrame(rows)
+        edges = [*REPORT_BINS, np.inf]
+        for lo, hi in itertools.pairwise(edges):
+            sel = (early >= lo) & (early < hi)
+            if not sel.any():
+                continue
+            row = {
+                "data": name,
+                "finals >=": min_final,
+                "h": h,
+                "N(h)": _bin_label(lo, hi - 1 if np.isfinite(hi) else None),
+                "test": int(sel.sum()),
+            }
+            row |= {f"cover {k}": float(v[sel].mean()) for k, v in inside.items()}
+            cover_rows.append(row)
+    return pd.DataFrame(rows), pd.DataFrame(cover_rows)
 
 
 def main() -> int:
@@ -169,9 +212,17 @@ def main() -> int:
         tables.append(evaluate(hg, t_r, "higgs", min_final=10))
     else:
         print("higgs_twitter absent: skipped")
-    out = pd.concat(tables, ignore_index=True)
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
+    out = pd.concat([t[0] for t in tables], ignore_index=True)
+    cover = pd.concat([t[1] for t in tables], ignore_index=True)
+    cover = cover[cover["finals >="] == 1].drop(columns="finals >=")
+    with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(out.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
+        print(
+            "\n80% interval coverage by bin of the early count N(h), all test cascades (the rows"
+            " 'finals >= 10' above select on the outcome: no calibrated interval reaches 0.8"
+            " on them, since the cascades that stayed small are left out):"
+        )
+        print(cover.to_string(index=False, float_format=lambda x: f"{x:.3f}"))
         if (DATA / "higgs_twitter").exists():
             slots = slot_engagement(
                 pd.DataFrame({"local_time": hg["start"], "engagement": hg[f"n_{t_r:g}"]}),

@@ -11,8 +11,11 @@ Tables written by ``liens analyze``:
     cumulative interactions against hours since publication, by percentile across posts
     (:func:`velocity_curves`).
 ``engagement_forecast``
-    the fitted model for each early horizon h: the growth ratio and the residual quantiles that
-    give prediction intervals (:func:`fit_forecasts`).
+    the fitted model for each early horizon h: the growth ratio and the residual quantiles of
+    all posts (:func:`fit_forecasts`).
+``engagement_forecast_bins``
+    for each h and bin of the early count: the median shift and the residual quantiles that
+    give the prediction intervals of posts of that size (:func:`fit_forecasts`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from liens.analysis import AnalysisParams
 from liens.analysis.engagement import interactions_sql
 
 __all__ = [
+    "DEFAULT_BIN_EDGES",
     "DEFAULT_CURVE_HOURS",
     "DEFAULT_EARLY_HOURS",
     "DEFAULT_POST_KINDS",
@@ -52,33 +56,65 @@ DEFAULT_INTERVAL = 0.8
 DEFAULT_POST_KINDS: tuple[str, ...] = ("post", "quote")
 
 
+# Lower edges of the bins of the early count N(h) in which the spread of the growth is
+# estimated: 0, 1, then roughly half-decades. Adjacent bins with too few cascades are merged.
+DEFAULT_BIN_EDGES: tuple[float, ...] = (0, 1, 2, 4, 10, 32, 100, 316, 1000, 3162, 10000)
+# Cascades per bin below which it is merged with the one before: an 80% interval needs the
+# 10th and 90th percentiles, each resting on at least 5 cascades.
+DEFAULT_MIN_BIN = 50
+
+
 @dataclass
 class LogLinearForecaster:
-    """Szabo-Huberman forecast of a final count from an early count.
+    """Szabo-Huberman forecast of a final count from an early count, with size-aware intervals.
 
     The model is :math:`\\ln(1 + N(t_r)) = \\ln(1 + N(h)) + \\beta_h + \\varepsilon`: on a log
-    scale the final count is the early count shifted by a constant, so the prediction is
-    :math:`\\hat N(t_r) = e^{\\beta_h}(1 + N(h)) - 1`. :math:`\\beta_h` is the mean log growth
-    of the training cascades; prediction intervals are the empirical quantiles of the training
-    residuals :math:`\\varepsilon`, so they make no assumption of normality.
+    scale the final count is the early count shifted by a constant. :math:`\\beta_h` is the
+    mean log growth of the training cascades (Szabo & Huberman's estimate). The spread of
+    :math:`\\varepsilon` is not the same for every size: a post with one interaction at h may
+    stay at one or take off, a post with a thousand has most of its audience behind it. So
+    the training cascades are grouped in bins :math:`b` of :math:`N(h)` (``bin_edges``,
+    merged until each holds ``min_bin`` cascades) and, for a post in bin :math:`b`,
+
+    .. math:: \\hat N(t_r) = e^{\\beta_h + m_b}(1 + N(h)) - 1, \\quad
+              [\\,e^{\\beta_h + q_b(\\alpha/2)}(1 + N(h)) - 1,\\;
+              e^{\\beta_h + q_b(1-\\alpha/2)}(1 + N(h)) - 1\\,]
+
+    where :math:`m_b` and :math:`q_b` are the median and the quantiles of the training residuals
+    of bin :math:`b` (empirical: no assumption of normality). The point forecast is the
+    median under the model (so it lies inside its interval): it shifts the early count by the
+    median log growth of the posts of its size, where Szabo & Huberman shift every post by
+    the mean :math:`\\beta_h` (kept as ``beta_``; on the backtests the median per bin halves
+    the median relative error on Higgs, where most cascades never grow).
 
     Parameters
     ----------
     level : float
-        Coverage of the prediction interval (0.8: the 10th to the 90th residual percentile).
+        Coverage of the prediction interval, in (0, 1) (0.8: the 10th to the 90th residual
+        percentile of the bin).
+    bin_edges : sequence of float or None
+        Lower edges of the bins of :math:`N(h)` (interactions, ascending, first 0); None for
+        one bin.
+    min_bin : int
+        Training cascades a bin must hold; smaller bins are merged into the bin below (the
+        first into the one above).
 
     Attributes
     ----------
     beta_ : float, the mean log growth :math:`\\beta_h` (:math:`e^{\\beta_h}` is the ratio).
-    residuals_ : ndarray, sorted training residuals.
+    residuals_ : ndarray, sorted training residuals (all bins).
+    edges_ : ndarray, lower edges of the bins kept after merging.
+    bin_residuals_ : list of ndarray, sorted training residuals of each bin.
     n_ : int, cascades fitted.
 
     Notes
     -----
     Szabo & Huberman use :math:`\\ln N` and drop cascades with :math:`N(h) = 0`; ``1 +`` keeps
     them (in a small community most posts have no interaction in their first hour, and those
-    are exactly the posts the two-hour rule is about). The point prediction
-    :math:`e^{\\beta}(1+N)-1` estimates the median, not the mean, of the final count.
+    are exactly the posts the two-hour rule is about). On the later 30% of the Higgs and
+    Twitter15/16 cascades (``bench/eval_forecast.py``), one interval for every size covered
+    0.54-0.69 of the cascades with 10 to 99 retweets at h = 1, 2, 6 h on Higgs, and more than
+    0.95 of the largest Twitter ones; per-bin intervals bring each bin nearer its 0.8.
 
     References
     ----------
@@ -88,14 +124,19 @@ class LogLinearForecaster:
     Examples
     --------
     >>> m = LogLinearForecaster().fit([1, 3, 0, 10], [4, 9, 1, 40])
-    >>> round(m.ratio_, 2)
-    3.06
+    >>> round(m.ratio_, 2)  # exp of the mean of ln(5/2), ln(10/4), ln(2/1), ln(41/11)
+    2.61
+    >>> round(float(m.predict(3)), 2)  # one bin (4 cascades < min_bin): 4 exp(median growth) - 1
+    9.0
     """
 
     level: float = DEFAULT_INTERVAL
+    bin_edges: Sequence[float] | None = DEFAULT_BIN_EDGES
+    min_bin: int = DEFAULT_MIN_BIN
 
     def fit(self, early: Sequence[float], final: Sequence[float]) -> LogLinearForecaster:
-        e = np.log1p(np.asarray(early, dtype=float))
+        raw = np.asarray(early, dtype=float)
+        e = np.log1p(raw)
         f = np.log1p(np.asarray(final, dtype=float))
         if len(e) == 0:
             raise ValueError("no cascade to fit the forecast on")
@@ -103,18 +144,47 @@ class LogLinearForecaster:
             raise ValueError("a final count is below its early count: are the horizons swapped?")
         diff = f - e
         self.beta_ = float(diff.mean())
-        self.residuals_ = np.sort(diff - self.beta_)
+        resid = diff - self.beta_
+        self.residuals_ = np.sort(resid)
         self.n_ = len(diff)
+        self.edges_ = self._merged_edges(raw)
+        b = self._bin(raw)
+        self.bin_residuals_ = [np.sort(resid[b == k]) for k in range(len(self.edges_))]
         return self
+
+    def _merged_edges(self, early: np.ndarray) -> np.ndarray:
+        edges = np.asarray(self.bin_edges if self.bin_edges is not None else [0.0], dtype=float)
+        counts = np.bincount(np.searchsorted(edges, early, side="right") - 1, minlength=len(edges))
+        keep: list[float] = []
+        held = 0
+        for edge, c in zip(edges, counts, strict=True):
+            if keep and held < self.min_bin:
+                held += c  # the bin so far is too small: extend it
+            else:
+                keep.append(float(edge))
+                held = c
+        if held < self.min_bin and len(keep) > 1:
+            keep.pop()  # the last bin is too small: merge it into the one below
+        keep[0] = -np.inf  # the first bin takes every count below the second edge
+        return np.asarray(keep)
+
+    def _bin(self, early: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.edges_, early, side="right") - 1
 
     @property
     def ratio_(self) -> float:
         return float(np.exp(self.beta_))
 
+    def _quantiles(self, early: np.ndarray, qs: Sequence[float]) -> np.ndarray:
+        """Residual quantiles ``qs`` of each early count's bin, shape (len(early), len(qs))."""
+        table = np.array([np.quantile(r, qs) for r in self.bin_residuals_])
+        return table[self._bin(early)]
+
     def predict(self, early: Sequence[float] | float) -> np.ndarray:
         """Point forecast of the final count (the median under the model)."""
-        e = np.log1p(np.asarray(early, dtype=float))
-        return np.expm1(e + self.beta_)
+        raw = np.asarray(early, dtype=float)
+        m = self._quantiles(np.atleast_1d(raw), [0.5])[:, 0].reshape(raw.shape)
+        return np.expm1(np.log1p(raw) + self.beta_ + m)
 
     def predict_interval(
         self, early: Sequence[float] | float, level: float | None = None
@@ -124,11 +194,32 @@ class LogLinearForecaster:
         The low bound is never below the early count (engagement cannot be taken back).
         """
         level = self.level if level is None else level
-        lo_q, hi_q = np.quantile(self.residuals_, [(1 - level) / 2, (1 + level) / 2])
-        e_raw = np.asarray(early, dtype=float)
-        e = np.log1p(e_raw)
-        low = np.maximum(np.expm1(e + self.beta_ + lo_q), e_raw)
-        return low, np.expm1(e + self.beta_ + hi_q)
+        raw = np.asarray(early, dtype=float)
+        q = self._quantiles(np.atleast_1d(raw), [(1 - level) / 2, (1 + level) / 2])
+        e = np.log1p(raw) + self.beta_
+        low = np.maximum(np.expm1(e + q[:, 0].reshape(raw.shape)), raw)
+        return low, np.expm1(e + q[:, 1].reshape(raw.shape))
+
+    def bins(self, level: float | None = None) -> pd.DataFrame:
+        """The bins: ``n_low, n_high`` (early counts, inclusive; ``inf`` when open), ``posts``,
+        ``shift`` (:math:`\\beta_h + m_b`), ``resid_low, resid_high`` (the bin's quantiles)."""
+        level = self.level if level is None else level
+        q = [(1 - level) / 2, 0.5, (1 + level) / 2]
+        rows = []
+        for k, r in enumerate(self.bin_residuals_):
+            lo, mid, hi = np.quantile(r, q) if len(r) else (np.nan,) * 3
+            nxt = self.edges_[k + 1] if k + 1 < len(self.edges_) else np.inf
+            rows.append(
+                {
+                    "n_low": max(float(self.edges_[k]), 0.0),
+                    "n_high": float(np.ceil(nxt) - 1) if np.isfinite(nxt) else np.inf,
+                    "posts": len(r),
+                    "shift": self.beta_ + float(mid),
+                    "resid_low": float(lo),
+                    "resid_high": float(hi),
+                }
+            )
+        return pd.DataFrame(rows)
 
 
 def _data_end(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> pd.Timestamp:
@@ -254,7 +345,7 @@ def fit_forecasts(
     early_hours: Sequence[float] = DEFAULT_EARLY_HOURS,
     reference_hours: float = DEFAULT_REFERENCE_HOURS,
     level: float = DEFAULT_INTERVAL,
-) -> tuple[pd.DataFrame, dict[float, LogLinearForecaster]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[float, LogLinearForecaster]]:
     """Fit one :class:`LogLinearForecaster` per early horizon on the posts old enough.
 
     Parameters
@@ -266,14 +357,19 @@ def fit_forecasts(
 
     Returns
     -------
-    (table, models). The table has one row per h: ``early_hours, reference_hours, posts``
-    (fitted on), ``ratio`` (:math:`e^{\\beta_h}`), ``beta``, ``resid_low, resid_high`` (the
-    residual quantiles of the interval), ``share_zero_early`` (posts with no interaction by
-    h). A horizon with fewer than 10 posts old enough is absent (nothing to learn from).
+    (table, bin_table, models). The table has one row per h:
+    ``early_hours, reference_hours, posts`` (fitted on), ``ratio`` (:math:`e^{\\beta_h}`),
+    ``beta``, ``resid_low, resid_high`` (the residual quantiles of all posts pooled),
+    ``share_zero_early`` (posts with no interaction by h). The bin table has one row per h
+    and bin of :math:`N(h)`: ``early_hours, n_low, n_high, posts, shift, resid_low,
+    resid_high, level`` (:meth:`LogLinearForecaster.bins`); a post with :math:`N(h) = n` in
+    the bin is forecast :math:`e^{shift}(1+n)-1` within
+    :math:`[e^{\\beta + resid\\_low}(1+n)-1, e^{\\beta + resid\\_high}(1+n)-1]`. A horizon with
+    fewer than 10 posts old enough is absent (nothing to learn from).
     """
     ref = f"n_{_h(reference_hours)}"
     done = counts[counts["age_h"] >= reference_hours]
-    rows, models = [], {}
+    rows, bin_rows, models = [], [], {}
     for h in early_hours:
         if h >= reference_hours or len(done) < 10:
             continue
@@ -281,6 +377,7 @@ def fit_forecasts(
         m = LogLinearForecaster(level).fit(early, done[ref].to_numpy(dtype=float))
         lo, hi = np.quantile(m.residuals_, [(1 - level) / 2, (1 + level) / 2])
         models[float(h)] = m
+        bin_rows.append(m.bins(level).assign(early_hours=float(h), level=level))
         rows.append(
             {
                 "early_hours": float(h),
@@ -296,7 +393,13 @@ def fit_forecasts(
         )
     cols = ["early_hours", "reference_hours", "posts", "ratio", "beta", "resid_low"]
     cols += ["resid_high", "level", "share_zero_early"]
-    return pd.DataFrame(rows, columns=cols), models
+    table = pd.DataFrame(rows, columns=cols)
+    bcols = ["early_hours", "n_low", "n_high", "posts", "shift", "resid_low", "resid_high"]
+    bcols.append("level")
+    bin_table = (
+        pd.concat(bin_rows, ignore_index=True)[bcols] if bin_rows else pd.DataFrame(columns=bcols)
+    )
+    return table, bin_table, models
 
 
 def post_status(
@@ -405,8 +508,9 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
     hours = sorted({*DEFAULT_CURVE_HOURS, *DEFAULT_EARLY_HOURS, t_r})
     hours = [h for h in hours if h <= t_r]
     counts = counts_at(con, params, hours)
-    table, _ = fit_forecasts(counts, DEFAULT_EARLY_HOURS, t_r)
+    table, bin_table, _ = fit_forecasts(counts, DEFAULT_EARLY_HOURS, t_r)
     return {
         "engagement_velocity": velocity_curves(counts, hours, t_r),
         "engagement_forecast": table,
+        "engagement_forecast_bins": bin_table,
     }
