@@ -400,12 +400,15 @@ def test_older_workspace_is_migrated(tmp_path, monkeypatch):
 
     p = tmp_path / "w.duckdb"
     Workspace(p).close()
-    monkeypatch.setattr(workspace, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 1, ["ALTER TABLE accounts ADD COLUMN verified BOOLEAN"])
+    current = schema.SCHEMA_VERSION
+    monkeypatch.setattr(workspace, "SCHEMA_VERSION", current + 1)
+    monkeypatch.setitem(
+        schema.MIGRATIONS, current, ["ALTER TABLE accounts ADD COLUMN verified BOOLEAN"]
+    )
     monkeypatch.setattr(workspace, "MIGRATIONS", schema.MIGRATIONS)
     with Workspace(p) as w:
         assert "verified" in w.table("accounts").columns
-        assert w.con.execute("SELECT value FROM meta").fetchone()[0] == "2"
+        assert w.con.execute("SELECT value FROM meta").fetchone()[0] == str(current + 1)
 
 
 def test_kill_9_during_an_import_leaves_the_file_in_or_out(tmp_path):

@@ -7,6 +7,7 @@ the order the modules are imported below.
 
 # isort: off
 from liens.commands import data  # noqa: F401  (registration, in help order)
+from liens.commands import collect  # noqa: F401
 from liens.commands import analysis  # noqa: F401
 from liens.commands import crisis  # noqa: F401
 from liens.commands import handles  # noqa: F401

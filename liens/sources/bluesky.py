@@ -14,6 +14,13 @@ reader accepts
   (https://ipld.io/specs/transport/car/carv1/) whose commit points to a Merkle search tree of
   records (https://atproto.com/specs/repository), decoded with ``libipld``.
 
+The CAR export is decoded with ``libipld.decode_car`` directly rather than with the ``atproto``
+package's ``atproto_core.car.CAR``: that class is the same ``libipld`` call followed by a pass
+turning every block key into a ``CID`` object, and it does not walk the repository's Merkle
+search tree, which liens must do anyway to name each record ``collection/rkey``. ``libipld``
+is what ``atproto`` itself depends on, pinned with it. ``atproto`` is used for the live
+collector (``liens.sources.collectors.bluesky``).
+
 Accounts are DIDs (``did:plc:...``), stable across handle changes; the handle goes to
 ``accounts``. Publications and event ids are ``at://`` URIs (the store prefixes ``bluesky:``).
 
@@ -53,7 +60,7 @@ from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
 from liens.sources.files import check_readable, open_binary
 
-__all__ = ["BlueskyReader", "did_of"]
+__all__ = ["BlueskyReader", "did_of", "response_rows"]
 
 _POST = "app.bsky.feed.post"
 _QUOTE_EMBEDS = ("app.bsky.embed.record", "app.bsky.embed.recordWithMedia")
@@ -427,20 +434,37 @@ class BlueskyReader:
                 raise SourceError(f"not valid JSON: {e}", path=path) from None
             if not isinstance(doc, dict):
                 raise SourceError("expected an app.bsky.feed response object", path=path)
-            if isinstance(doc.get("feed"), list):
-                items = _feed(doc, m)
-            elif isinstance(doc.get("thread"), dict):
-                items = _thread(doc, m)
-            elif isinstance(doc.get("posts"), list):
-                items = _posts(doc, m)
-            elif isinstance(doc.get("likes"), list):
-                items = _likes(doc, m)
-            else:
-                raise SourceError(
-                    "not an app.bsky.feed response (no feed, thread, posts or likes)", path=path
-                )
+            items = _response(doc, m, path)
         for item in items:
             if item is not None:
                 yield item
             yield from out.flush(force=False)
         yield from out.flush(force=True)
+
+
+def _response(doc: dict, m: _Mapper, path: Path | str) -> Iterator[Rejected | None]:
+    if isinstance(doc.get("feed"), list):
+        return _feed(doc, m)
+    if isinstance(doc.get("thread"), dict):
+        return _thread(doc, m)
+    if isinstance(doc.get("posts"), list):
+        return _posts(doc, m)
+    if isinstance(doc.get("likes"), list):
+        return _likes(doc, m)
+    raise SourceError("not an app.bsky.feed response (no feed, thread, posts or likes)", path=path)
+
+
+def response_rows(
+    doc: dict, *, platform: str = "bluesky", batch_rows: int = 50_000, source: str = "response"
+) -> Iterator[Chunk | Rejected]:
+    """Canonical chunks of one ``app.bsky.feed`` response as parsed from JSON (a page of
+    getAuthorFeed or searchPosts, a getPostThread): the same rows as importing it from a file.
+
+    Raises :class:`~liens.errors.SourceError` naming ``source`` when ``doc`` is no such response.
+    """
+    out = Rows(batch_rows, platform)
+    for item in _response(doc, _Mapper(out), source):
+        if item is not None:
+            yield item
+        yield from out.flush(force=False)
+    yield from out.flush(force=True)

@@ -11,9 +11,16 @@ from liens.model import ACCOUNT_COLUMNS, EVENT_COLUMNS, POST_COLUMNS
 
 __all__ = ["CANONICAL_TABLES", "MIGRATIONS", "SCHEMA_VERSION", "create_statements"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-CANONICAL_TABLES = ("events", "accounts", "posts", "quarantine", "imports")
+CANONICAL_TABLES = ("events", "accounts", "posts", "quarantine", "imports", "collect_cursors")
+
+# Where each live collection stands (liens collect): the cursor of the first page not yet
+# written, ``done`` once the last page was written. Updated in the transaction of each page.
+COLLECT_CURSORS_DDL = """CREATE TABLE collect_cursors (
+  platform VARCHAR, query VARCHAR, cursor VARCHAR, done BOOLEAN,
+  pages BIGINT, records BIGINT, started_at TIMESTAMP, updated_at TIMESTAMP,
+  PRIMARY KEY (platform, query))"""
 
 
 def _columns(spec: dict[str, str]) -> str:
@@ -43,9 +50,12 @@ def create_statements() -> list[str]:
   import_id INTEGER, source_file VARCHAR, file_sha256 VARCHAR,
   record BIGINT, line BIGINT, field VARCHAR, reason VARCHAR, raw VARCHAR,
   quarantined_at TIMESTAMP)""",
+        COLLECT_CURSORS_DDL,
         f"INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}')",
     ]
 
 
 # MIGRATIONS[n] upgrades a workspace from version n to n + 1.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    1: [COLLECT_CURSORS_DDL],  # 2: live collectors' cursors
+}
