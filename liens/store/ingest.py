@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from liens import __version__
@@ -52,6 +53,10 @@ _STAGE_SPECS = {
     "posts": POST_COLUMNS,
 }
 _LIST_COLUMNS = ("hashtags", "mentions")
+# Event chunks are staged together once this many rows are held: one statement over several
+# Arrow batches, which DuckDB scans in parallel (a 100k-row batch alone is scanned by one
+# thread, and each statement has a fixed cost). 500k rows of text is about 100-200 MB.
+_STAGE_ROWS = 500_000
 
 
 @dataclass
@@ -105,6 +110,8 @@ class _Ingest:
         self.rejects: list[Rejected] = []
         self.rows_read = 0
         self.staged = 0
+        self.pending: list[pa.Table] = []
+        self.pending_rows = 0
 
     # -- staging -----------------------------------------------------------------------------
     def reset(self) -> None:
@@ -123,11 +130,20 @@ class _Ingest:
         )
         kinds = {k.lower(): v for k, v in KIND_ALIASES.items()}
         kinds.update({k.strip().lower(): v for k, v in self.options.kinds.items()})
-        con.execute("CREATE OR REPLACE TEMP TABLE kind_map (raw VARCHAR, canonical VARCHAR)")
-        con.executemany("INSERT INTO kind_map VALUES (?, ?)", list(kinds.items()))
+        # A CASE over the few known spellings: a join with a table of them was planned with
+        # the chunk as the build side (an Arrow scan has no row count estimate).
+        self.kind_case = (
+            "CASE lower(trim(c.kind)) "
+            + "".join(
+                f"WHEN {_literal(raw)} THEN {_literal(canon)} " for raw, canon in kinds.items()
+            )
+            + "ELSE lower(trim(c.kind)) END"
+        )
         self.rejects = []
         self.rows_read = 0
         self.staged = 0
+        self.pending = []
+        self.pending_rows = 0
 
     def stage(self, chunk: Chunk) -> None:
         """Stage a chunk; event rows get their parsed time, checks and content hash now."""
@@ -142,9 +158,31 @@ class _Ingest:
             raise ValueError(f"reader gave non-canonical columns {unknown}")
         # _row orders everything staged for this file (records restart in each table).
         data = data.append_column(
-            "_row", pa.array(range(self.staged, self.staged + data.num_rows), pa.int64())
+            "_row", pa.array(np.arange(self.staged, self.staged + data.num_rows, dtype=np.int64))
         )
         self.staged += data.num_rows
+        if chunk.table != "posts":
+            self.rows_read += data.num_rows
+        if chunk.table != "events":
+            self._insert(chunk.table, [data])
+            return
+        if self.pending and self.pending[0].schema != data.schema:
+            self.flush_events()
+        self.pending.append(data)
+        self.pending_rows += data.num_rows
+        if self.pending_rows >= _STAGE_ROWS:
+            self.flush_events()
+
+    def flush_events(self) -> None:
+        """Stage the event chunks held (same columns), computing their checks and hashes."""
+        if self.pending:
+            self._insert("events", self.pending)
+        self.pending = []
+        self.pending_rows = 0
+
+    def _insert(self, table: str, parts: list[pa.Table]) -> None:
+        spec = _STAGE_SPECS[table]
+        data = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
         present = set(data.column_names)
         casts = ['"_row"', 'CAST("_record" AS BIGINT) AS "_record"']
         for c in spec:
@@ -153,19 +191,17 @@ class _Ingest:
             casts.append(f'{expr} AS "{c}"')
         self.con.register("_chunk", data)
         try:
-            if chunk.table == "events":
+            if table == "events":
                 self.con.execute(
-                    STAGE_EVENTS_SQL.format(casts=", ".join(casts)),
+                    STAGE_EVENTS_SQL.format(casts=", ".join(casts), kind_case=self.kind_case),
                     {"platform": self.options.platform, "tz": self.options.tz},
                 )
             else:
                 self.con.execute(
-                    f"INSERT INTO stage_{chunk.table} BY NAME SELECT {', '.join(casts)} FROM _chunk"
+                    f"INSERT INTO stage_{table} BY NAME SELECT {', '.join(casts)} FROM _chunk"
                 )
         finally:
             self.con.unregister("_chunk")
-        if chunk.table != "posts":
-            self.rows_read += data.num_rows
 
     def reject(self, rej: Rejected) -> None:
         self.rejects.append(rej)
@@ -199,6 +235,7 @@ class _Ingest:
         platform = opts.platform
         tz = opts.tz
         self.flush_rejects()
+        self.flush_events()
         con.execute(OCCURRENCE_SQL)
         con.execute(REPEATED_IDS_SQL)
         import_id = con.execute("SELECT nextval('import_seq')").fetchone()[0]
@@ -525,6 +562,11 @@ def import_chunks(
         con.execute("SET TimeZone = 'UTC'")
     result.seconds = time.time() - started
     return result
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _first_reason(con: duckdb.DuckDBPyConnection) -> str:

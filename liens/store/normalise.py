@@ -54,20 +54,20 @@ CREATE OR REPLACE TEMP MACRO liens_ts_reason(raw, parsed, col) AS (
 
 # Computed columns added to each event row as it is staged: one pass over the data.
 # Parameters: $platform (default platform), $tz (zone for naive times). {casts} is the list of
-# the chunk's columns cast to the staging types. The content hash covers what makes two events
-# the same; an event without an id of its own gets platform:h<16 hex digits of it>, plus :n for
-# the n-th identical row of the file.
+# the chunk's columns cast to the staging types, {kind_case} the CASE giving canonical kinds.
+# The content hash covers what makes two events the same; an event without an id of its own
+# gets platform:h<16 hex digits of it>, plus :n for the n-th identical row of the file.
 STAGE_EVENTS_SQL = r"""
 INSERT INTO stage_events BY NAME
 WITH c AS (SELECT {casts} FROM _chunk),
 s AS (
   SELECT c.*,
     coalesce(nullif(trim(c.platform), ''), $platform) AS n_platform,
-    coalesce(k.canonical, lower(trim(c.kind))) AS n_kind,
+    {kind_case} AS n_kind,
     nullif(trim(c.kind), '') AS kind_given,
     nullif(trim(c.created_at), '') AS ts_s,
     try_cast(nullif(trim(c.created_at), '') AS DOUBLE) AS ts_num
-  FROM c LEFT JOIN kind_map k ON k.raw = lower(trim(c.kind))
+  FROM c
 ), p AS (
   SELECT *,
     CASE WHEN ts_num IS NOT NULL THEN liens_ts_num(ts_num) ELSE liens_ts_text(ts_s) END AS p_ts,
