@@ -9,6 +9,11 @@ Synthetic data sets are generated first (``generate``, not counted in end to end
     python -m bench                      # default data sets and stages
     python -m bench --datasets higgs --stages import,analyze --json
     python -m bench --datasets higgs,musae-facebook --compare   # liens vs pandas + networkx
+    python -m bench --datasets synthetic-1m,synthetic-10m --stage-timeout 900 --save runs.jsonl
+
+``--stage-timeout`` stops a liens stage that runs longer (its row says so, the next stage
+runs); ``--save`` appends each stage's result as a JSON line as soon as it is known. When both
+``synthetic-1m`` and ``synthetic-10m`` run, a table gives time(10M) / time(1M) per stage.
 
 ``--compare`` also runs liens' network functions one by one (``liens:parts``) and the
 baseline pipeline of :mod:`bench.baseline`, each baseline stage in its own process stopped
@@ -86,6 +91,8 @@ def main() -> None:
     parser.add_argument("--stages", default=None, help="default: import, reimport, analyses")
     parser.add_argument("--compare", action="store_true", help="run the baseline too")
     parser.add_argument("--timeout", type=float, default=600.0, help="per baseline stage, s")
+    parser.add_argument("--stage-timeout", type=float, default=None, help="per liens stage, s")
+    parser.add_argument("--save", type=Path, default=None, help="append results (JSON lines)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     console = Console(stderr=args.json, width=None if sys.stdout.isatty() else 160)
@@ -105,10 +112,13 @@ def main() -> None:
                 todo = [s for s in todo if s != "reimport"] + ["liens:parts"]
             results = {}
             for stage in todo:
-                res = run_stage(name, stage, ws)
+                res = run_stage(name, stage, ws, args.stage_timeout)
                 results[stage] = res
                 rows.append({"dataset": name, "stage": stage, **res})
                 console.print(f"{name} {stage}: {_short(res)}", highlight=False)
+                if args.save:
+                    with args.save.open("a") as fh:
+                        fh.write(json.dumps({"dataset": name, "stage": stage, **res}) + "\n")
             rows.append(_end_to_end(name, results))
             if args.compare:
                 compared.append(_compare(name, ws, results, args.timeout, console))
@@ -120,6 +130,7 @@ def main() -> None:
                           "compare": compared}, indent=2, default=str))  # fmt: skip
         return
     _print_stages(console, rows, machine, load)
+    _print_scaling(console, rows, "synthetic-1m", "synthetic-10m")
     for c in compared:
         _print_compare(console, c)
 
@@ -133,6 +144,16 @@ def _end_to_end(name: str, results: dict) -> dict:
     parts = [r for s, r in results.items() if s == "import" or s.startswith("analyze")]
     ok = [r for r in parts if "seconds" in r]
     row = {"dataset": name, "stage": "end to end", "rows": results.get("import", {}).get("rows")}
+    stopped = [r for r in parts if "timeout" in r]
+    if stopped and len(ok) + len(stopped) == len(parts):
+        # A lower bound: the stopped stages count for the time they were given.
+        return {
+            **row,
+            "seconds": sum(r["seconds"] for r in ok) + sum(r["timeout"] for r in stopped),
+            "cpu_seconds": sum(r["cpu_seconds"] for r in ok + stopped),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in ok + stopped),
+            "note": f"more than this: {len(stopped)} stage(s) stopped",
+        }
     if not ok or len(ok) < len(parts):
         return {**row, "error": "a stage failed"}
     return {
@@ -193,17 +214,45 @@ def _print_stages(console: Console, rows: list[dict], machine: str, load: str) -
         if "error" in r:
             table.add_row(r["dataset"], r["stage"], "[red]error[/red]", r["error"][:60], "", "", "")
             continue
+        if "timeout" in r:
+            table.add_row(r["dataset"], r["stage"], "stopped", f"> {r['timeout']:.0f}",
+                          f"{r['cpu_seconds']:.2f}", "", f"{r['peak_rss_mb']:,.0f}")  # fmt: skip
+            continue
         rate = r["rows"] / r["seconds"] if r["seconds"] and r["rows"] else 0
         table.add_row(
             r["dataset"],
             f"[bold]{r['stage']}[/bold]" if r["stage"] == "end to end" else r["stage"],
             f"{r['rows']:,}" if r["rows"] is not None else "",
-            f"{r['seconds']:.2f}",
+            f"{'> ' if 'note' in r else ''}{r['seconds']:.2f}",
             f"{r['cpu_seconds']:.2f}",
             f"{rate:,.0f}" if r["stage"] in ("import", "reimport", "generate") else "",
             f"{r['peak_rss_mb']:,.0f}",
         )
     console.print(table)
+
+
+def _print_scaling(console: Console, rows: list[dict], small: str, large: str) -> None:
+    """time(large) / time(small) per stage: 10 for a stage linear in the events."""
+    got = {(r["dataset"], r["stage"]): r for r in rows}
+    stages = [r["stage"] for r in rows if r["dataset"] == large]
+    if not stages or not any(r["dataset"] == small for r in rows):
+        return
+    t = Table(title=f"scaling: {large} / {small}", title_justify="left")
+    for col in ("stage", "wall ratio", "CPU ratio", "peak RSS ratio"):
+        t.add_column(col, justify="left" if col == "stage" else "right")
+    for stage in stages:
+        a, b = got.get((small, stage), {}), got.get((large, stage), {})
+        if "seconds" not in a or ("seconds" not in b and "timeout" not in b):
+            continue
+        wall = b.get("seconds", b.get("timeout"))
+        more = "> " if "timeout" in b or "note" in b else ""
+        t.add_row(
+            stage,
+            f"{more}{wall / a['seconds']:.1f}" if a["seconds"] else "",
+            f"{b['cpu_seconds'] / a['cpu_seconds']:.1f}" if a["cpu_seconds"] else "",
+            f"{b['peak_rss_mb'] / a['peak_rss_mb']:.1f}" if a["peak_rss_mb"] else "",
+        )
+    console.print(t)
 
 
 def _print_compare(console: Console, c: dict) -> None:
