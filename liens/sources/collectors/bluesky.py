@@ -48,6 +48,7 @@ from atproto_client.exceptions import (
 )
 from atproto_client.request import Request
 
+from liens.errors import LiensError
 from liens.sources.bluesky import response_rows
 from liens.sources.collectors import (
     Backoff,
@@ -104,7 +105,7 @@ class BlueskyCollector:
         given = [(k, v) for k, v in (("actor", actor), ("search", search),
                                      ("thread", thread)) if v]  # fmt: skip
         if len(given) != 1:
-            raise CollectError("give exactly one of --actor, --search, --thread")
+            raise LiensError("give exactly one of --actor, --search, --thread")
         self.kind, value = given[0]
         value = value.strip()
         if self.kind == "actor":
@@ -114,7 +115,7 @@ class BlueskyCollector:
             if m:
                 value = f"at://{m.group(1)}/app.bsky.feed.post/{m.group(2)}"
             elif not value.startswith("at://"):
-                raise CollectError("a thread is an at:// URI or a bsky.app post link",
+                raise LiensError("a thread is an at:// URI or a bsky.app post link",
                                    field="--thread")  # fmt: skip
         self.value = value
         self.notes: list[str] = []

@@ -53,6 +53,7 @@ from mastodon.errors import (
 )
 
 from liens import __version__
+from liens.errors import LiensError
 from liens.sources.collectors import (
     Backoff,
     CollectError,
@@ -114,13 +115,13 @@ class MastodonCollector:
         given = [(k, v) for k, v in (("hashtag", hashtag), ("account", account),
                                      ("thread", thread)) if v]  # fmt: skip
         if len(given) != 1:
-            raise CollectError("give exactly one of --hashtag, --account, --thread")
+            raise LiensError("give exactly one of --hashtag, --account, --thread")
         url = instance.strip().rstrip("/")
         if "://" not in url:
             url = "https://" + url
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise CollectError(f"not a server URL: {instance!r}", field="--instance")
+            raise LiensError(f"not a server URL: {instance!r}", field="--instance")
         self.instance = url
         self.host = parsed.hostname.lower()
         self.kind, value = given[0]
