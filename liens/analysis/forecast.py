@@ -415,7 +415,9 @@ def post_status(
     The post's age :math:`a` is taken at ``now`` (default: the last event of the workspace).
     Past posts at least :math:`t_r` old give the distribution of :math:`N(a)`; the post's
     percentile in it says whether it is behind (below the 25th), on track, or ahead (above
-    the 75th). A Szabo-Huberman model fitted at horizon :math:`a` forecasts its final count.
+    the 75th). A Szabo-Huberman model fitted at horizon :math:`a` forecasts its final count,
+    with the median growth and the interval of past posts of the same size at that age
+    (:class:`LogLinearForecaster`, bins of :math:`N(a)`).
 
     Parameters
     ----------
