@@ -458,13 +458,17 @@ WHERE who IS NOT NULL AND NOT EXISTS (
             f"""
 INSERT INTO posts (platform, post_id, author, kind, created_at, parent_post_id, root_post_id,
                    context, text, url)
-SELECT platform, post_id, arg_min(actor, created_at), arg_min(kind, created_at), min(created_at),
-  arg_min(parent_post_id, created_at), arg_min(root_post_id, created_at),
-  arg_min(context, created_at), arg_min(text, created_at), arg_min(url, created_at)
-FROM events e
-WHERE import_id = ? AND kind IN ({kinds}) AND post_id IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = e.platform AND p.post_id = e.post_id)
-GROUP BY platform, post_id
+SELECT platform, post_id, f.actor, f.kind, f.created_at, f.parent_post_id, f.root_post_id,
+  f.context, f.text, f.url
+FROM (
+  -- One arg_min of the whole first event (not one per column: a third faster, and the
+  -- columns of a post then always come from the same event).
+  SELECT platform, post_id, arg_min(struct_pack(actor, kind, created_at, parent_post_id,
+    root_post_id, context, text, url), created_at) AS f
+  FROM events e
+  WHERE import_id = ? AND kind IN ({kinds}) AND post_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = e.platform AND p.post_id = e.post_id)
+  GROUP BY platform, post_id)
 """,
             [import_id],
         )
