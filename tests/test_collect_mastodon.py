@@ -274,3 +274,53 @@ def test_kill_9_between_pages_resumes_from_the_last_written_page(tmp_path: Path)
             "SELECT count(*), count(DISTINCT event_id) FROM events"
         ).fetchone()
     assert total == distinct == 9
+
+
+def test_the_token_is_read_from_the_os_keyring_when_the_environment_has_none(tmp_path: Path):
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        """A keyring backend holding its passwords in memory."""
+
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    memory.set_password("liens", "mastodon:127.0.0.1", "from-the-keyring")
+    keyring.set_keyring(memory)
+    try:
+        with RecordedServer("mastodon") as srv, Workspace(tmp_path / "w.duckdb") as ws:
+            c = MastodonCollector(srv.base, account="eric", backoff=backoff())
+            assert not any("public data only" in n for n in c.notes)
+            collect(ws.con, c)
+            assert {e["headers"].get("Authorization") for e in srv.log} == {
+                "Bearer from-the-keyring"
+            }
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_thread_on_another_server_is_resolved_through_search(tmp_path: Path):
+    remote = "https://framapiaf.org/@anne/99887766"
+    with RecordedServer("mastodon") as srv, Workspace(tmp_path / "w.duckdb") as ws:
+        status = json.loads((MASTODON / "status.json").read_text())
+        srv.add("/api/v2/search", {"q": remote},
+                {"accounts": [], "statuses": [status], "hashtags": []})  # fmt: skip
+        result = collect(ws.con, MastodonCollector(srv.base, thread=remote, backoff=backoff()))
+        assert result.records == 4
+        search = next(e for e in srv.log if e["path"] == "/api/v2/search")
+        assert search["query"]["resolve"] == "1" and search["query"]["type"] == "statuses"
+        assert srv.served("context.json") == 1
