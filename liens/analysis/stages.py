@@ -177,7 +177,10 @@ grid AS (
         else "grid AS (SELECT platform, account, handle, NULL::TIMESTAMP AS period FROM mem)"
     )
     query = f"""
-WITH ev AS (SELECT *, {per} AS period, date_trunc('week', created_at) AS week FROM ({sql})),
+WITH ev AS (
+  -- Only the columns used: the CTE is materialised, texts and lists would be copied too.
+  SELECT platform, kind, actor, target, created_at, {per} AS period,
+    date_trunc('week', created_at) AS week FROM ({sql})),
 seen AS (
   SELECT platform, account, min(t) AS t FROM (
     SELECT platform, actor AS account, min(created_at) AS t FROM ev
