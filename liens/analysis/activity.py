@@ -67,7 +67,7 @@ def member_activity(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> p
     kinds = ", ".join(f"'{k}'" for k in CONTENT_KINDS)
     return con.execute(
         f"""
-WITH ev AS ({sql}),
+WITH ev AS (SELECT platform, kind, actor, target, created_at FROM ({sql})),
 out_ AS (
   SELECT platform, actor AS account, count(*) AS events_out,
     count(*) FILTER (WHERE kind IN ({kinds})) AS posts,
