@@ -85,3 +85,30 @@ def test_export_is_read_back_by_networkx(tmp_path, fmt):
     row = ties.set_index(["source", "target"]).loc[("ann", "bob")]
     assert float(e["strength"]) == pytest.approx(row["strength"])
     assert int(e["n_message"]) == 1 and e["orientation"] == "bilateral"
+
+
+@pytest.fixture(scope="module")
+def higgs(tmp_path_factory):
+    """The first 2,000 Higgs events (tests/fixtures/higgs_slice) in a workspace."""
+    from pathlib import Path
+
+    from liens.api import Workspace
+
+    path = Path(__file__).parent / "fixtures" / "higgs_slice" / "higgs-activity-2000.txt.gz"
+    ws = Workspace(tmp_path_factory.mktemp("higgs") / "w.duckdb")
+    columns = {"actor": "a", "target": "b", "created_at": "ts", "kind": "type"}
+    ws.import_file(path, platform="twitter", delimiter=" ", header=False,
+                   names=["a", "b", "ts", "type"], columns=columns)  # fmt: skip
+    return ws.con
+
+
+@pytest.mark.parametrize("at", [None, "2012-07-01 01:00:00", "2012-07-01 03:30:00"])
+def test_closure_in_window_equals_the_two_pass_closure_on_higgs(higgs, at):
+    from liens.analysis.groupability import closure_in_window
+    from liens.analysis.ties import pair_ties
+
+    pairs = pair_ties(higgs, AnalysisParams())
+    fast = closure_in_window(pairs, at=at)
+    slow = closure_over_time(higgs, AnalysisParams(), at=at)
+    assert fast["open_triads"] > 0  # the slice has open triads at every tested time
+    assert fast == slow

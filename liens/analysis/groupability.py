@@ -17,7 +17,7 @@ import pandas as pd
 
 from liens.analysis.graph import edge_index, undirected_graph
 
-__all__ = ["closure_over_time", "connection_paths", "suggestions"]
+__all__ = ["closure_in_window", "closure_over_time", "connection_paths", "suggestions"]
 
 DEFAULT_MAX_MIDDLE_DEGREE = 200
 _CHUNK = 4_000_000  # 2-paths expanded at a time (bounds memory)
@@ -273,20 +273,46 @@ def closure_over_time(
     before = pair_ties(con, replace(params, end=str(t)))
     if platform is not None:
         before = before[before["platform"] == platform]
-    gu = undirected_graph(before)
-    deg = np.asarray(gu.degree(), dtype=float)
-    open_triads = float((deg * (deg - 1) / 2).sum() - 3 * len(gu.list_triangles()))
     new = con.execute(
         f"""SELECT DISTINCT least(actor, target) AS a, greatest(actor, target) AS b
 FROM ({sql}) {where} AND created_at > CAST(? AS TIMESTAMP) AND created_at <= CAST(? AS TIMESTAMP)
 """,
         [*pargs, str(t), str(t_end)],
     ).df()
-    idx = {name: i for i, name in enumerate(gu.vs["name"])} if gu.vcount() else {}
-    ia = new["a"].map(idx)
-    ib = new["b"].map(idx)
-    both = ia.notna() & ib.notna()
-    ia, ib = ia[both].astype(int).to_numpy(), ib[both].astype(int).to_numpy()
+    return _closure(before, new, t, t_end)
+
+
+def closure_in_window(pairs: pd.DataFrame, *, at=None) -> dict:
+    """:func:`closure_over_time` for one platform, read from the window's own pairs.
+
+    ``pairs`` are one platform's ``ties_undirected`` rows for the whole window (columns
+    ``a``, ``b``, ``first_at``, ``last_at``). With delta running to the end of the window
+    (the default of :func:`closure_over_time`), the pairs tied at t are those whose first
+    event is before t, and the pairs newly tied in (t, end] are those first seen at or after
+    t with an event after t: no second pass over the events is needed, and the result is
+    the same as :func:`closure_over_time` on the same window, layers and ``at``.
+    """
+    if pairs.empty:
+        return {"at": None, "delta_days": np.nan, "open_triads": 0, "closed_triads": 0,
+                "closure_rate": np.nan}  # fmt: skip
+    lo, hi = pairs["first_at"].min(), pairs["last_at"].max()
+    t = pd.Timestamp(at or lo + (hi - lo) / 2)
+    first, last = pairs["first_at"], pairs["last_at"]
+    before = pairs.loc[first < t, ["a", "b", "n_events"]]
+    new = pairs.loc[(first >= t) & (last > t), ["a", "b"]]
+    return _closure(before, new, t, pd.Timestamp(hi))
+
+
+def _closure(before: pd.DataFrame, new: pd.DataFrame, t, t_end) -> dict:
+    """Open triads of the graph of ``before`` pairs, and those that ``new`` pairs close."""
+    gu = undirected_graph(before)
+    deg = np.asarray(gu.degree(), dtype=float)
+    open_triads = float((deg * (deg - 1) / 2).sum() - 3 * len(gu.list_triangles()))
+    idx = pd.Index(gu.vs["name"] if gu.vcount() else [], dtype=object)
+    ia = idx.get_indexer(new["a"].to_numpy(object))
+    ib = idx.get_indexer(new["b"].to_numpy(object))
+    both = (ia >= 0) & (ib >= 0)  # a new pair with an end unseen at t closes no triad
+    ia, ib = ia[both], ib[both]
     closed = 0.0
     if len(ia):
         e = np.asarray(gu.get_edgelist(), dtype=np.int64).reshape(-1, 2)

@@ -201,7 +201,7 @@ def _diameter(gu: ig.Graph) -> tuple[float, str]:
 def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.DataFrame]:
     """Registry adapter: every table listed in the module docstring."""
     from liens.analysis.balance import signed_balance
-    from liens.analysis.groupability import closure_over_time, suggestions
+    from liens.analysis.groupability import closure_in_window, suggestions
 
     directed, undirected = ties(con, params)
     members, network, coms, brs, sugg = [], [], [], [], []
@@ -211,7 +211,9 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         gu = undirected_graph(upart, accounts=np.asarray(gd.vs["name"], dtype=object))
         mem, facts = member_metrics(gd, gu, upart, platform, params)
         row = network_summary(gd, gu, platform, facts)
-        row["closure_rate"] = closure_over_time(con, params, platform=platform)["closure_rate"]
+        # from the window's pairs (first and last event of each), not a second tie pass
+        closure = closure_in_window(upart, at=(params.options or {}).get("closure_at"))
+        row["closure_rate"] = closure["closure_rate"]
         network.append(row)
         members.append(mem)
         coms.append(community_summary(con, mem, gu, params))
