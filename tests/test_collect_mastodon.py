@@ -324,3 +324,19 @@ def test_a_thread_on_another_server_is_resolved_through_search(tmp_path: Path):
         search = next(e for e in srv.log if e["path"] == "/api/v2/search")
         assert search["query"]["resolve"] == "1"
         assert srv.served("context.json") == 1
+
+
+def test_retry_after_as_a_date_and_a_wait_too_long_to_sit_through():
+    from liens.sources.collectors import Retryable, retry_after_seconds
+
+    assert retry_after_seconds("Sun, 06 Nov 1994 08:49:37 GMT", now=784111770.0) == 7.0
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds("soon") is None
+    waits: list[float] = []
+
+    def limited() -> None:
+        raise Retryable("rate limited (429)", 3600.0)
+
+    with pytest.raises(CollectError, match=r"rate limited for 3600 s .*run the same command"):
+        Backoff(sleep=waits.append).call(limited, "piaille.fr hashtag page")
+    assert waits == []  # an hour is not waited for: the next run resumes from the cursor

@@ -7,6 +7,7 @@ Credentials are never options: they come from the environment or the OS keyring 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -38,7 +39,7 @@ LimitOpt = Annotated[
 ]
 
 
-def _run(collector: Collector, workspace, limit: int | None, as_json: bool) -> None:
+def _run(collector: Collector, workspace: Path | None, limit: int | None, as_json: bool) -> None:
     from liens.store.collect import collect
 
     for note in collector.notes:
