@@ -32,7 +32,7 @@ import pandas as pd
 
 from bench.datasets import Dataset
 from liens.analysis.centrality import DEFAULT_PIVOTS, EXACT_MAX_NODES
-from liens.analysis.groupability import DEFAULT_MAX_MIDDLE_DEGREE
+from liens.analysis.groupability import DEFAULT_MAX_MIDDLE_DEGREE, DEFAULT_MIN_DEGREE
 from liens.model import KIND_ALIASES
 
 __all__ = ["STAGES", "run"]
@@ -171,9 +171,12 @@ def metric(name: str, D: nx.DiGraph, H: nx.Graph) -> dict[str, dict]:
 
 def suggestions(H: nx.Graph, k: int = 10) -> pd.DataFrame:
     """Adamic-Adar of the pairs at distance 2 through contacts of degree <= the liens limit,
-    top ``k`` per account (the loop a researcher writes around ``nx.adamic_adar_index``)."""
+    top ``k`` per account of degree >= liens' ``min_degree`` (the loop a researcher writes
+    around ``nx.adamic_adar_index``)."""
     rows = []
     for u in H:
+        if H.degree(u) < DEFAULT_MIN_DEGREE:
+            continue
         cand = set()
         for w in H[u]:
             if 2 <= H.degree(w) <= DEFAULT_MAX_MIDDLE_DEGREE:

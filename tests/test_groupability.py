@@ -18,7 +18,7 @@ from liens.analysis.groupability import closure_over_time, connection_paths, sug
 def test_suggestion_scores_equal_networkx(graph):
     G = graph()
     g, _ = to_igraph(G)
-    got = suggestions(g, k=1000).set_index(["account", "suggestion"])
+    got = suggestions(g, k=1000, min_degree=1).set_index(["account", "suggestion"])
     for fn, col in (
         (nx.adamic_adar_index, "adamic_adar"),
         (nx.resource_allocation_index, "resource_allocation"),
@@ -31,6 +31,18 @@ def test_suggestion_scores_equal_networkx(graph):
             assert got.loc[(v, u), col] == pytest.approx(p, abs=1e-9)
     cn = {(u, v): len(list(nx.common_neighbors(G, u, v))) for u, v in got.index}
     assert all(got["common_neighbors"] == pd.Series(cn))
+
+
+def test_accounts_with_one_contact_get_no_suggestion():
+    G = nx.karate_club_graph()
+    g, _ = to_igraph(G)
+    leaves = {v for v, d in G.degree() if d == 1}
+    assert leaves  # karate club member 11 has a single contact
+    default = suggestions(g, k=1000)
+    everyone = suggestions(g, k=1000, min_degree=1)
+    assert set(default["account"]) == set(everyone["account"]) - leaves
+    kept = everyone[~everyone["account"].isin(leaves)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(default.reset_index(drop=True), kept)
 
 
 def test_top_k_keeps_the_best_adamic_adar_per_account():
