@@ -113,14 +113,28 @@ def share_of_voice(
             f"""
 WITH ev AS ({sql}),
 t AS (SELECT platform, account, CAST(handle AS VARCHAR) AS handle, basis FROM _tracked),
+-- Equi-joins (address, named handle, named id) rather than a join on platform alone,
+-- which paired every event with every tracked account; each branch carries the event's
+-- columns (joining back on event_id was planned as the platform-only join again).
+src AS (
+  SELECT event_id, platform, kind, actor, target, created_at, text, lang, mentions FROM ev),
+names AS (
+  SELECT * EXCLUDE (mentions, m), lower(ltrim(m, '@')) AS name
+  FROM (SELECT *, unnest(mentions) AS m FROM src WHERE mentions IS NOT NULL)),
+hit_rows AS (
+  SELECT s.* EXCLUDE (mentions), t.account FROM src s
+  JOIN t ON t.platform = s.platform AND s.target = t.account
+  WHERE s.kind IN ('mention', {rec})
+  UNION ALL
+  SELECT n.* EXCLUDE (name), t.account FROM names n
+  JOIN t ON t.platform = n.platform AND n.name = lower(ltrim(t.handle, '@'))
+  UNION ALL
+  SELECT n.* EXCLUDE (name), t.account FROM names n
+  JOIN t ON t.platform = n.platform AND n.name = lower(t.account)),
 hits AS (
-  SELECT e.event_id, e.platform, t.account, e.created_at, e.text, e.lang,
-    e.kind = 'mention' OR e.target IS DISTINCT FROM t.account AS is_mention
-  FROM ev e JOIN t ON t.platform = e.platform
-  WHERE e.actor IS DISTINCT FROM t.account AND (
-    (e.target = t.account AND e.kind IN ('mention', {rec}))
-    OR len(list_intersect(list_transform(e.mentions, m -> lower(ltrim(m, '@'))),
-                          [lower(ltrim(t.handle, '@')), lower(t.account)])) > 0))
+  SELECT event_id, platform, account, created_at, text, lang,
+    kind = 'mention' OR target IS DISTINCT FROM account AS is_mention
+  FROM hit_rows WHERE actor IS DISTINCT FROM account)
 SELECT DISTINCT ON (event_id, account) *,
   date_trunc('{period}', created_at) AS period FROM hits""",
             args,
