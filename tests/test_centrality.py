@@ -93,3 +93,17 @@ def test_pivot_estimates_are_close_to_exact_and_report_their_error():
     assert 0 < est["betweenness_rel_error"] < 1
     assert np.corrcoef(est["betweenness"], exact["betweenness"])[0, 1] > 0.98
     assert np.abs(est["harmonic"] - exact["harmonic"]).max() < 0.05
+
+
+@pytest.mark.parametrize("name", ["les_miserables", "davis", "florentine"])
+def test_pivot_estimates_from_every_vertex_are_the_exact_values(name):
+    # with every vertex as a pivot the estimator sums all dependencies and distances: the
+    # layer-by-layer search must then give igraph's exact values
+    g, _ = to_igraph(GRAPHS[name]())
+    g.add_vertices(2)  # an isolated vertex and a disconnected pair test unreachable vertices
+    g.add_edges([(g.vcount() - 2, g.vcount() - 1)])
+    exact = path_centralities(g)
+    est = path_centralities(g, exact_max_nodes=2, pivots=g.vcount())
+    assert est["method"] == "pivots" and exact["method"] == "exact"
+    for col in ("betweenness", "closeness", "harmonic"):
+        assert np.allclose(est[col], exact[col], rtol=1e-12, atol=1e-15), col

@@ -129,9 +129,11 @@ def path_centralities(
     Up to ``exact_max_nodes`` vertices the values are exact. Beyond, they are estimated from
     ``pivots`` source vertices drawn uniformly with ``seed`` (Brandes & Pich 2007; Eppstein &
     Wang 2004): betweenness = (n / k) times the dependencies accumulated from the pivots;
-    closeness and harmonic from the pivots' distances (unbiased for the sums, scaled by
-    (n - 1) / k). The relative standard error of betweenness is estimated by splitting the
-    pivots into 8 batches and is returned as ``betweenness_rel_error`` (median over vertices
+    closeness and harmonic from the pivots' distances (harmonic: the sum of inverse distances
+    scaled by n / k, unbiased; closeness: the mean distance over the pivots that reach the
+    vertex). With every vertex as a pivot the three are the exact values (tested). The
+    relative standard error of betweenness is estimated by splitting the pivots into 8
+    batches and is returned as ``betweenness_rel_error`` (median over vertices
     with non-zero estimate); it shrinks as 1 / sqrt(pivots).
     """
     n = gu.vcount()
@@ -168,13 +170,16 @@ def _pivot_estimates(gu: ig.Graph, r: np.ndarray, k: int, seed: int):
     e = np.asarray(gu.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     src = np.concatenate([e[:, 0], e[:, 1]])  # both arcs of every edge
     dst = np.concatenate([e[:, 1], e[:, 0]])
+    order = np.argsort(src, kind="stable")  # adjacency lists (CSR): arcs of v at indptr[v]
+    dst = dst[order]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))])
     parts = np.zeros((len(batches), n))
     inv_sum = np.zeros(n)
     d_sum = np.zeros(n)
     hits = np.zeros(n)
     for i, bt in enumerate(batches):
         for s in bt:
-            d, delta = _brandes_from(gu, int(s), src, dst)
+            d, delta = _brandes_from(int(s), indptr, dst)
             parts[i] += delta
             reached = d > 0
             inv_sum[reached] += 1.0 / d[reached]
@@ -187,7 +192,9 @@ def _pivot_estimates(gu: ig.Graph, r: np.ndarray, k: int, seed: int):
     se = per_batch.std(axis=0, ddof=1) / np.sqrt(len(batches))
     nz = b > 0
     rel = float(np.median(se[nz] / b[nz])) if nz.any() else np.nan
-    harm = inv_sum * (n - 1) / k / (n - 1)
+    # a uniform pivot is one of the n vertices: sum_j 1/d(i, j) is estimated by (n / k) x the
+    # pivots' sum (the pivot i itself adds 0), as betweenness
+    harm = inv_sum * n / k / (n - 1)
     # mean distance to the reachable vertices, estimated on the pivots that reach i
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_d = d_sum / hits
@@ -195,34 +202,44 @@ def _pivot_estimates(gu: ig.Graph, r: np.ndarray, k: int, seed: int):
     return b, close, harm, rel
 
 
-def _brandes_from(gu: ig.Graph, s: int, src: np.ndarray, dst: np.ndarray):
+def _brandes_from(s: int, indptr: np.ndarray, dst: np.ndarray):
     """Hop distances from ``s`` (-1 when unreachable) and Brandes' dependencies
     :math:`\\delta_s(v) = \\sum_{w: v \\in P_s(w)} \\frac{\\sigma_{sv}}{\\sigma_{sw}}
-    (1 + \\delta_s(w))` (Brandes 2001), one breadth-first search in C (igraph) and one
-    vectorised pass per BFS layer: no loop over vertices."""
-    n = gu.vcount()
-    vids, layers, _ = gu.bfs(s)
-    vids = np.asarray(vids, dtype=np.int64)
-    layers = np.asarray(layers, dtype=np.int64)
+    (1 + \\delta_s(w))` (Brandes 2001), from the adjacency lists ``indptr``/``dst``.
+
+    The breadth-first search goes one layer at a time with numpy (no loop over vertices):
+    the arcs leaving layer l towards vertices not yet reached are exactly the shortest-path
+    arcs into layer l + 1, so the path counts sigma are summed while searching and each arc
+    is read once; the dependencies are then accumulated back over the same arcs.
+    """
+    n = len(indptr) - 1
     d = np.full(n, -1, dtype=np.int64)
-    d[vids[: layers[-1]]] = np.repeat(np.arange(len(layers) - 1), np.diff(layers))
-    du, dv = d[src], d[dst]
-    on = (du >= 0) & (dv == du + 1)  # arcs on a shortest path from s
-    pu, pv, level = src[on], dst[on], dv[on]
-    order = np.argsort(level, kind="stable")
-    pu, pv, level = pu[order], pv[order], level[order]
-    depth = len(layers) - 1
-    cut = np.searchsorted(level, np.arange(1, depth + 1))  # arcs into level l start at cut[l-1]
     sigma = np.zeros(n)
-    sigma[s] = 1.0
-    for lv in range(1, depth):
-        a, z = cut[lv - 1], cut[lv]
-        sigma += np.bincount(pv[a:z], weights=sigma[pu[a:z]], minlength=n)
+    d[s], sigma[s] = 0, 1.0
+    frontier = np.array([s], dtype=np.int64)
+    layers = []  # per layer: its vertices, and its shortest-path arcs (source slot, target)
+    level = 0
+    while len(frontier):
+        lo, hi = indptr[frontier], indptr[frontier + 1]
+        lens = hi - lo
+        total = int(lens.sum())
+        slot = np.repeat(np.arange(len(frontier)), lens)  # position of the arc's source
+        arcs = np.repeat(lo - np.cumsum(lens) + lens, lens) + np.arange(total)
+        v = dst[arcs]
+        on = d[v] < 0  # not reached before this layer: a shortest-path arc
+        slot, v = slot[on], v[on]
+        nxt, inv = np.unique(v, return_inverse=True)
+        level += 1
+        d[nxt] = level
+        sigma[nxt] = np.bincount(inv, weights=sigma[frontier[slot]], minlength=len(nxt))
+        layers.append((frontier, slot, nxt, inv))
+        frontier = nxt
     delta = np.zeros(n)
-    for lv in range(depth - 1, 0, -1):
-        a, z = cut[lv - 1], cut[lv]
-        w = pv[a:z]
-        delta += np.bincount(pu[a:z], weights=sigma[pu[a:z]] / sigma[w] * (1.0 + delta[w]),
-                             minlength=n)  # fmt: skip
+    for frontier, slot, nxt, inv in reversed(layers):
+        if len(slot) == 0:
+            continue
+        w = nxt[inv]
+        coef = sigma[frontier[slot]] / sigma[w] * (1.0 + delta[w])
+        delta[frontier] += np.bincount(slot, weights=coef, minlength=len(frontier))
     delta[s] = 0.0
     return d.astype(float), delta
