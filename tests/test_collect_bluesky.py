@@ -193,3 +193,16 @@ def test_a_thread_that_is_not_a_uri_is_one_line_exit_1(tmp_path: Path):
     assert run.returncode == 1
     assert "a thread is an at:// URI or a bsky.app post link" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_page_whose_posts_are_all_rejected_is_skipped_with_a_note(tmp_path: Path):
+    gone = "at://did:plc:sophie000000000000000000/app.bsky.feed.post/3kgone"
+    with RecordedServer("bluesky") as srv, Workspace(tmp_path / "w.duckdb") as ws:
+        not_found = {"$type": "app.bsky.feed.defs#notFoundPost", "uri": gone, "notFound": True}
+        srv.add("/xrpc/app.bsky.feed.getPostThread", {"uri": gone}, {"thread": not_found})
+        c = BlueskyCollector(thread=gone, service=srv.base, backoff=backoff())
+        result = collect(ws.con, c)
+        assert result.pages == 1 and result.accepted == 0
+        assert any("page skipped, no record could be imported" in n for n in result.notes)
+        assert cursor_state(ws.con, "bluesky", c.query)[:2] == (None, True)
+        assert ws.con.execute("SELECT count(*) FROM imports").fetchone()[0] == 0

@@ -26,8 +26,8 @@ import duckdb
 
 from liens.errors import SourceError
 from liens.sources.base import Chunk, ReadOptions, Rejected
-from liens.sources.collectors import Collector, Page
-from liens.store.ingest import import_chunks
+from liens.sources.collectors import CollectError, Collector, Page
+from liens.store.ingest import ImportResult, import_chunks
 
 __all__ = ["CollectResult", "collect", "cursor_state"]
 
@@ -88,6 +88,35 @@ def _with_cursor(
     _save_cursor(con, c, page)
 
 
+def _write_page(
+    con: duckdb.DuckDBPyConnection,
+    c: Collector,
+    page: Page,
+    options: ReadOptions,
+    result: CollectResult,
+) -> ImportResult | None:
+    """Write one page and its cursor in one transaction; None when it was skipped."""
+    try:
+        return import_chunks(
+            con,
+            Path(page.source),
+            _with_cursor(con, c, page),
+            fmt=f"collect-{c.platform}",
+            options=options,
+            digest=page.digest,
+        )
+    except SourceError as e:
+        if "no record could be imported" not in e.message:
+            raise
+    # Every record of the page was rejected (deleted posts of a thread, ...): the page is
+    # skipped, said so, and the cursor moves on so that a rerun does not stall on it.
+    result.notes.append(f"{page.source}: page skipped, no record could be imported")
+    con.execute("BEGIN TRANSACTION")
+    _save_cursor(con, c, page)
+    con.execute("COMMIT")
+    return None
+
+
 def collect(
     con: duckdb.DuckDBPyConnection,
     collector: Collector,
@@ -109,47 +138,34 @@ def collect(
     start = None if state is None or refreshing else state[0]
     result = CollectResult(c.platform, c.query, resumed_from=start, notes=list(c.notes))
     options = ReadOptions(platform=c.platform, tz=tz)
-    for page in c.pages(start):
-        if page.records == 0:
-            # An empty page (past the last status): nothing to write but the end.
-            _mark_done(con, c)
-            result.done, result.cursor = True, None
-            break
-        try:
-            res = import_chunks(
-                con,
-                Path(page.source),
-                _with_cursor(con, c, page),
-                fmt=f"collect-{c.platform}",
-                options=options,
-                digest=page.digest,
-            )
-        except SourceError as e:
-            if "no record could be imported" not in e.message:
-                raise
-            # Every record of the page was rejected (deleted posts of a thread, ...): the page
-            # is skipped, said so, and the cursor moves on so that a rerun does not stall.
-            result.notes.append(f"{page.source}: {e.message}; page skipped")
-            con.execute("BEGIN TRANSACTION")
-            _save_cursor(con, c, page)
-            con.execute("COMMIT")
-            res = None
-        result.pages += 1
-        result.records += page.records
-        if res is not None:
-            result.read += res.read
-            result.accepted += res.accepted
-            result.duplicate += res.duplicate
-            result.quarantined += res.quarantined
-        result.cursor = page.next_cursor
-        result.done = page.next_cursor is None
-        if on_progress is not None:
-            on_progress(result.records)
-        if refreshing and res is not None and res.accepted == 0:
-            # A rerun of a finished collection caught up with what the workspace holds.
-            _mark_done(con, c)
-            result.done, result.cursor = True, None
-            break
-        if limit is not None and result.records >= limit:
-            break
+    try:
+        for page in c.pages(start):
+            if page.records == 0:
+                # An empty page (past the last status): nothing to write but the end.
+                _mark_done(con, c)
+                result.done, result.cursor = True, None
+                break
+            res = _write_page(con, c, page, options, result)
+            result.pages += 1
+            result.records += page.records
+            if res is not None:
+                result.read += res.read
+                result.accepted += res.accepted
+                result.duplicate += res.duplicate
+                result.quarantined += res.quarantined
+            result.cursor = page.next_cursor
+            result.done = page.next_cursor is None
+            if on_progress is not None:
+                on_progress(result.records)
+            if refreshing and res is not None and res.accepted == 0:
+                # A rerun of a finished collection caught up with what the workspace holds.
+                _mark_done(con, c)
+                result.done, result.cursor = True, None
+                break
+            if limit is not None and result.records >= limit:
+                break
+    except CollectError as e:
+        if result.pages:  # say what this run did keep
+            e.message += f" ({result.pages} pages, {result.records} records written before)"
+        raise
     return result
