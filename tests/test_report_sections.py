@@ -230,16 +230,19 @@ def test_two_hour_rule_share_and_forecast(con, pages):
     started, posts = con.execute(
         "SELECT share_started, posts FROM engagement_velocity WHERE hours = 2"
     ).fetchone()
-    beta, low, high = con.execute(
-        "SELECT beta, resid_low, resid_high FROM engagement_forecast WHERE early_hours = 2"
+    beta = con.execute("SELECT beta FROM engagement_forecast WHERE early_hours = 2").fetchone()[0]
+    shift, low, high = con.execute(
+        "SELECT shift, resid_low, resid_high FROM engagement_forecast_bins "
+        "WHERE early_hours = 2 AND n_low <= 1 AND n_high >= 1"
     ).fetchone()
     import math
 
     en = visible(section(pages["en"], "engagement"))
     assert f"{100 * started:.1f}% of the {en_number(posts)} publications" in en
-    # a post with 1 interaction after 2 h: e^beta * 2 - 1, interval from the residuals
-    final = math.exp(beta) * 2 - 1
-    lo, hi = math.exp(beta + low) * 2 - 1, math.exp(beta + high) * 2 - 1
+    # a post with 1 interaction after 2 h, in the bin of posts with 1 early interaction:
+    # e^shift * 2 - 1, interval from that bin's residual quantiles, never below the 1 it has
+    final = max(1.0, math.exp(shift) * 2 - 1)
+    lo, hi = max(1.0, math.exp(beta + low) * 2 - 1), math.exp(beta + high) * 2 - 1
     assert f"{final:.1f} [{lo:.1f} – {hi:.1f}]" in en
 
 

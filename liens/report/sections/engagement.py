@@ -109,24 +109,37 @@ def velocity_chart(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> Chart:
     return ctx.chart(fig, height=360)
 
 
-def forecast_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def forecast_rows(con: duckdb.DuckDBPyConnection, with_bins: bool = True) -> list[dict[str, Any]]:
     """Per early horizon: the fitted ratio and, for a few early counts, forecast and interval.
 
-    With the Szabo-Huberman model, final = e^beta (1 + N(h)) - 1 and the interval shifts the
-    log by the residual quantiles: [e^(beta + low) (1 + N) - 1, e^(beta + high) (1 + N) - 1].
+    With the Szabo-Huberman model fitted per bin of the early count N(h) (see
+    :func:`liens.analysis.forecast.fit_forecasts`), a post with N(h) = n in a bin is forecast
+    e^shift (1 + n) - 1 within [e^(beta + low) (1 + n) - 1, e^(beta + high) (1 + n) - 1], the
+    bin's residual quantiles; the pooled quantiles are used when the bin table is absent.
     """
     rows = con.execute("SELECT * FROM engagement_forecast ORDER BY early_hours").df()
+    bins = con.execute("SELECT * FROM engagement_forecast_bins").df() if with_bins else None
     out = []
     for r in rows.to_dict("records"):
-        examples = [
-            {
-                "early": n,
-                "final": math.exp(r["beta"]) * (1 + n) - 1,
-                "low": max(0.0, math.exp(r["beta"] + r["resid_low"]) * (1 + n) - 1),
-                "high": math.exp(r["beta"] + r["resid_high"]) * (1 + n) - 1,
-            }
-            for n in EXAMPLE_EARLY
-        ]
+        examples = []
+        for n in EXAMPLE_EARLY:
+            shift, low, high = r["beta"], r["resid_low"], r["resid_high"]
+            if bins is not None:
+                b = bins[
+                    (bins["early_hours"] == r["early_hours"])
+                    & (bins["n_low"] <= n)
+                    & (bins["n_high"] >= n)
+                ]
+                if len(b):
+                    shift, low, high = b.iloc[0][["shift", "resid_low", "resid_high"]]
+            examples.append(
+                {
+                    "early": n,
+                    "final": max(float(n), math.exp(shift) * (1 + n) - 1),
+                    "low": max(float(n), math.exp(r["beta"] + low) * (1 + n) - 1),
+                    "high": math.exp(r["beta"] + high) * (1 + n) - 1,
+                }
+            )
         out.append({**_clean(r), "examples": examples})
     return out
 
@@ -171,7 +184,9 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
         "min_publications": MIN_PUBLICATIONS,
         "velocity": velocity_chart(con, ctx) if has_velocity else None,
         "two_hours": two_hours,
-        "forecasts": forecast_rows(con) if has_velocity else [],
+        "forecasts": (
+            forecast_rows(con, ctx.has("engagement_forecast_bins")) if has_velocity else []
+        ),
         "content_types": _content_types(con) if ctx.has("content_type_engagement") else [],
     }
 
