@@ -441,7 +441,7 @@ SELECT platform, account_id, handle, display_name, p_ts, try_cast(followers AS B
 INSERT INTO accounts (platform, account_id, owned)
 SELECT DISTINCT platform, who, false FROM (
   SELECT platform, actor AS who FROM events WHERE import_id = $id
-  UNION SELECT platform, target FROM events WHERE import_id = $id
+  UNION ALL SELECT platform, target FROM events WHERE import_id = $id
 ) x
 WHERE who IS NOT NULL AND NOT EXISTS (
   SELECT 1 FROM accounts a WHERE a.platform = x.platform AND a.account_id = x.who)
