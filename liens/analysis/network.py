@@ -18,6 +18,8 @@ Tables written:
     see :mod:`liens.analysis.communities`.
 ``suggestions``
     see :func:`liens.analysis.groupability.suggestions`.
+``relay_chains``
+    origin -> relay -> target chains of sharing: see :mod:`liens.analysis.relays`.
 ``signed_balance`` and ``balance_members``
     when the window holds ``rating`` events: see :mod:`liens.analysis.balance`.
 """
@@ -161,7 +163,9 @@ def network_summary(gd: ig.Graph, gu: ig.Graph, platform: str, facts: dict) -> d
     - ``modularity`` of the Leiden partition, ``n_communities``;
     - ``diameter`` (exact up to the exact-node limit, else a double-sweep lower bound:
       ``diameter_method`` says which);
-    - ``betweenness_method`` / ``betweenness_pivots`` / ``betweenness_rel_error``.
+    - ``betweenness_method`` / ``betweenness_pivots`` / ``betweenness_rel_error``;
+    - added by :func:`run`: ``closure_rate`` (see ``groupability.closure_in_window``) and
+      ``relay_chains`` (distinct chains found, before the row bound of that table).
     """
     n, m = gd.vcount(), gd.ecount()
     weak = gd.connected_components(mode="weak")
@@ -203,8 +207,10 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
     """Registry adapter: every table listed in the module docstring."""
     from liens.analysis.balance import signed_balance
     from liens.analysis.groupability import closure_in_window, suggestions
+    from liens.analysis.relays import relay_chains
 
     directed, undirected = ties(con, params)
+    chains, chain_totals = relay_chains(con, params)
     members, network, coms, brs, sugg = [], [], [], [], []
     for platform, dpart in directed.groupby("platform", sort=True):
         upart = undirected[undirected["platform"] == platform]
@@ -215,6 +221,7 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         # from the window's pairs (first and last event of each), not a second tie pass
         closure = closure_in_window(upart, at=(params.options or {}).get("closure_at"))
         row["closure_rate"] = closure["closure_rate"]
+        row["relay_chains"] = chain_totals.get(str(platform), 0)
         network.append(row)
         members.append(mem)
         coms.append(community_summary(con, mem, gu, params))
@@ -229,6 +236,7 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         "communities": _concat(coms),
         "bridges": _arrow(_concat(brs)),
         "suggestions": _arrow(_concat(sugg)),
+        "relay_chains": _arrow(chains),
     }
     out.update(signed_balance(con, params))
     return out
