@@ -14,13 +14,11 @@ from pathlib import Path
 import pytest
 import zstandard
 from fuzzing import FUZZ_EXAMPLES as EXAMPLES
-from fuzzing import JUNK
+from fuzzing import JUNK, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
 
-from liens.api import Workspace
-from liens.errors import SourceError
 from liens.sources import detect_reader
 
 FIX = Path(__file__).parent / "fixtures" / "reddit"
@@ -158,7 +156,7 @@ def test_real_monthly_dumps_all_accepted_and_replies_resolved(ws, tmp_path):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_fuzz_pushshift_lines(tmp_path_factory, data):
+def test_fuzz_pushshift_lines(fuzz_ws, tmp_path_factory, data):
     lines = [json.dumps(r) for r in records(RC)[:60]] + RS.read_text().splitlines()
     for _ in range(data.draw(st.integers(1, 5))):
         i = data.draw(st.integers(0, len(lines) - 1))
@@ -180,11 +178,4 @@ def test_fuzz_pushshift_lines(tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("fuzz")
     p = folder / "RC_fuzz.ndjson"
     p.write_text("\n".join(lines) + "\n")
-    with Workspace(folder / "w.duckdb") as ws:
-        try:
-            res = ws.import_file(p, format="reddit")
-        except SourceError:
-            return
-        assert res.read == res.accepted + res.duplicate + res.quarantined
-        q = ws.sql("SELECT reason FROM quarantine")
-        assert (q.reason.str.len() > 0).all()
+    check_file(fuzz_ws, p, "reddit")

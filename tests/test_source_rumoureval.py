@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 from fuzzing import FUZZ_EXAMPLES as EXAMPLES
-from fuzzing import JUNK
+from fuzzing import JUNK, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
 
-from liens.api import Workspace
 from liens.errors import SourceError
 from liens.sources import detect_reader
 
@@ -139,7 +138,7 @@ def test_the_whole_dataset(ws):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=st.data())
-def test_fuzz_posts_and_structures(tmp_path_factory, data):
+def test_fuzz_posts_and_structures(fuzz_ws, tmp_path_factory, data):
     folder = tmp_path_factory.mktemp("fuzz") / "test"
     shutil.copytree(FIX / "test", folder)
     posts = load("test", "posts.json")
@@ -161,10 +160,4 @@ def test_fuzz_posts_and_structures(tmp_path_factory, data):
         text = text[: data.draw(st.integers(0, len(text)))]
     (folder / "posts.json").write_text(text)
     (folder / "structures.json").write_text(json.dumps(structures))
-    with Workspace(folder.parent / "w.duckdb") as ws:
-        try:
-            res = ws.import_file(folder, format="rumoureval")
-        except SourceError:
-            return
-        assert res.read == res.accepted + res.duplicate + res.quarantined
-        assert (ws.sql("SELECT reason FROM quarantine").reason.str.len() > 0).all()
+    check_file(fuzz_ws, folder, "rumoureval")

@@ -10,11 +10,12 @@ import contextlib
 import csv
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 from fuzzing import FUZZ_EXAMPLES as EXAMPLES
-from fuzzing import mutate
+from fuzzing import check_file, mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
@@ -253,6 +254,111 @@ def test_a_cut_archive_file_is_a_source_error(ws, tmp_path):
     assert ws.sql("SELECT count(*) n FROM events").n[0] == 0
 
 
+# ----------------------------------------------------------------------------- zipped archive
+
+
+def archive_zip(
+    path: Path, *, top: str = "", method: int = zipfile.ZIP_DEFLATED, edit=None
+) -> Path:
+    """The fixture archive zipped as X sends it: data/*.js beside the archive's HTML viewer and
+    its assets (``top`` puts it all in a folder, as when a user zips the unzipped folder)."""
+    with zipfile.ZipFile(path, "w", compression=method) as zf:
+        zf.writestr(f"{top}Your archive.html", "<!DOCTYPE html><title>Your archive</title>")
+        zf.writestr(f"{top}assets/js/ondemand.s.js", "window.__THAR_CONFIG = {};")
+        zf.writestr(f"{top}data/tweets_media/", "")
+        for js in sorted((ARCHIVE / "data").glob("*.js")):
+            text = js.read_text(encoding="utf-8")
+            if edit is not None:
+                text = edit(js.name, text)
+            zf.writestr(f"{top}data/{js.name}", text)
+    return path
+
+
+def without_file(df):
+    return df.drop(columns=["source_file", "import_id"]).sort_values("event_id")
+
+
+@pytest.mark.parametrize("top", ["", "twitter-2022-11-14-1a2b3c/"])
+def test_a_zipped_archive_gives_the_rows_of_its_folder(ws, tmp_path, top):
+    zipped = archive_zip(tmp_path / "twitter-2022-11-14-1a2b3c.zip", top=top)
+    res = ws.import_file(zipped)
+    assert res.format == "twitter-archive"
+    with Workspace(tmp_path / "folder.duckdb") as ref:
+        folder = ref.import_file(ARCHIVE)
+        expected = without_file(ref.sql("SELECT * FROM events"))
+        accounts = ref.sql("SELECT account_id, handle, owned FROM accounts ORDER BY 1")
+    assert (res.read, res.accepted, res.quarantined) == (
+        folder.read,
+        folder.accepted,
+        folder.quarantined,
+    )
+    got = without_file(ws.sql("SELECT * FROM events"))
+    assert got.reset_index(drop=True).equals(expected.reset_index(drop=True))
+    assert ws.sql("SELECT account_id, handle, owned FROM accounts ORDER BY 1").equals(accounts)
+    # Quarantined entries name their member inside the zip.
+    reasons = sorted(ws.quarantine().reason)
+    assert reasons[0].startswith(f"{top}data/follower.js:")
+    assert reasons[1].startswith(f"{top}data/tweets.js:")
+
+
+def test_a_zip_is_recognised_by_its_content_not_its_name(tmp_path):
+    zipped = archive_zip(tmp_path / "download")
+    assert detect_reader(zipped).name == "twitter-archive"
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("data/notes.js", "var notes = [];")
+    with pytest.raises(SourceError, match="a zip that liens does not read"):
+        detect_reader(other)
+
+
+def test_a_zip_without_an_archive_is_a_source_error(ws, tmp_path):
+    other = tmp_path / "photos.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("data/notes.js", "var notes = [];")
+    with pytest.raises(SourceError, match="holds no X/Twitter archive"):
+        ws.import_file(other, format="twitter-archive")
+
+
+def test_a_cut_zip_is_a_source_error(ws, tmp_path):
+    data = archive_zip(tmp_path / "a.zip").read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(SourceError, match="not a readable zip"):
+        ws.import_file(cut, format="twitter-archive")
+    assert ws.sql("SELECT count(*) n FROM events").n[0] == 0
+
+
+def test_a_member_cut_inside_the_zip_is_named_with_its_line(ws, tmp_path):
+    def cut(name: str, text: str) -> str:
+        return text[: len(text) // 2] if name == "tweets.js" else text
+
+    zipped = archive_zip(tmp_path / "a.zip", edit=cut)
+    with pytest.raises(SourceError) as err:
+        ws.import_file(zipped)
+    assert err.value.path == f"{zipped}/data/tweets.js"
+    assert err.value.line is not None
+    assert ws.sql("SELECT count(*) n FROM events").n[0] == 0
+
+
+@pytest.mark.parametrize("pad", [0, 20_000])
+def test_a_damaged_member_is_named_and_nothing_is_written(ws, tmp_path, pad):
+    # Padded, the member is longer than the head read to recognise it: the bad CRC is then
+    # found while its entries are read, after rows were yielded.
+    def grow(name: str, text: str) -> str:
+        return text.rstrip().rstrip("]") + " " * pad + "]" if name == "tweets.js" else text
+
+    zipped = archive_zip(tmp_path / "a.zip", method=zipfile.ZIP_STORED, edit=grow)
+    raw = bytearray(zipped.read_bytes())
+    # One letter changed inside the stored tweets.js: the JSON still parses, the CRC does not.
+    at = raw.index(b"Le menu d'hiver")
+    raw[at] = ord("X")
+    zipped.write_bytes(bytes(raw))
+    with pytest.raises(SourceError, match="damaged or cut") as err:
+        ws.import_file(zipped)
+    assert err.value.path == f"{zipped}/data/tweets.js"
+    assert ws.sql("SELECT count(*) n FROM events").n[0] == 0
+
+
 # ----------------------------------------------------------------------------- CSV
 
 RT = re.compile(r"^RT @(\w{1,15})")
@@ -367,16 +473,6 @@ def mutate_lines(data: st.DataObject, lines: list[str], json_lines: bool) -> lis
     return lines
 
 
-def check_import(ws: Workspace, path: Path, fmt: str) -> None:
-    try:
-        res = ws.import_file(path, format=fmt)
-    except SourceError:
-        return
-    assert res.read == res.accepted + res.duplicate + res.quarantined
-    q = ws.sql("SELECT reason FROM quarantine WHERE import_id = ?", [res.import_id])
-    assert q.reason.notna().all() and (q.reason.str.len() > 0).all()
-
-
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -387,27 +483,25 @@ FUZZ = settings(
 @pytest.mark.parametrize(("path", "fmt"), [(V2, "twitter"), (V1, "twitter")])
 @FUZZ
 @given(data=st.data())
-def test_fuzz_api_json_lines(tmp_path_factory, path, fmt, data):
+def test_fuzz_api_json_lines(fuzz_ws, tmp_path_factory, path, fmt, data):
     lines = mutate_lines(data, path.read_text().splitlines(), json_lines=True)
     p = tmp_path_factory.mktemp("fuzz") / path.name
     p.write_text("\n".join(lines) + "\n")
-    with Workspace(p.parent / "w.duckdb") as ws:
-        check_import(ws, p, fmt)
+    check_file(fuzz_ws, p, fmt)
 
 
 @FUZZ
 @given(data=st.data())
-def test_fuzz_tweet_csv(tmp_path_factory, data):
+def test_fuzz_tweet_csv(fuzz_ws, tmp_path_factory, data):
     lines = mutate_lines(data, LABELED.read_text().splitlines()[:40], json_lines=False)
     p = tmp_path_factory.mktemp("fuzz") / "tweets.csv"
     p.write_text("\n".join(lines) + "\n")
-    with Workspace(p.parent / "w.duckdb") as ws:
-        check_import(ws, p, "twitter-csv")
+    check_file(fuzz_ws, p, "twitter-csv")
 
 
 @FUZZ
 @given(data=st.data(), name=st.sampled_from(["tweets.js", "direct-messages.js", "follower.js"]))
-def test_fuzz_archive_files(tmp_path_factory, data, name):
+def test_fuzz_archive_files(fuzz_ws, tmp_path_factory, data, name):
     text = (ARCHIVE / "data" / name).read_text()
     prefix, body = text.split("=", 1)
     value = json.loads(body)
@@ -419,5 +513,29 @@ def test_fuzz_archive_files(tmp_path_factory, data, name):
     folder = tmp_path_factory.mktemp("fuzz")
     p = folder / name
     p.write_text(out)
-    with Workspace(folder / "w.duckdb") as ws:
-        check_import(ws, p, "twitter-archive")
+    check_file(fuzz_ws, p, "twitter-archive")
+
+
+@FUZZ
+@given(
+    data=st.data(),
+    name=st.sampled_from(["tweets.js", "like.js", "follower.js", "direct-messages.js"]),
+    method=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]),
+)
+def test_fuzz_zipped_archive(fuzz_ws, tmp_path_factory, data, name, method):
+    def edit(member: str, text: str) -> str:
+        if member != name:
+            return text
+        prefix, body = text.split("=", 1)
+        return f"{prefix}= {json.dumps(mutate(data, json.loads(body)), indent=2)}"
+
+    p = archive_zip(tmp_path_factory.mktemp("fuzz") / "archive.zip", method=method, edit=edit)
+    raw = bytearray(p.read_bytes())
+    for _ in range(data.draw(st.integers(0, 3))):
+        op = data.draw(st.sampled_from(["flip", "cut"]))
+        if op == "flip":
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        else:
+            del raw[data.draw(st.integers(1, len(raw))) :]
+    p.write_bytes(bytes(raw))
+    check_file(fuzz_ws, p, "twitter-archive")

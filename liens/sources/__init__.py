@@ -13,7 +13,7 @@ from liens.errors import SourceError
 from liens.sources.base import Chunk, Reader, ReadOptions, Rejected, Reset
 from liens.sources.blogs import BlogReader
 from liens.sources.bluesky import BlueskyReader
-from liens.sources.files import check_readable, head
+from liens.sources.files import check_readable, head, is_zip
 from liens.sources.linkedin import LinkedInReader
 from liens.sources.mastodon import MastodonReader
 from liens.sources.meta import MetaReader
@@ -86,6 +86,12 @@ def detect_reader(path: Path) -> Reader:
     for reader in READERS:
         if reader.sniff(path, start):
             return reader
+    if is_zip(path):
+        raise SourceError(
+            "a zip that liens does not read as it is (it reads the zipped X/Twitter archive); "
+            "unzip it and import the folder or file inside",
+            path=path,
+        )
     raise SourceError(
         "cannot tell this file's format; give --format (one of "
         f"{', '.join(r.name for r in READERS)})",

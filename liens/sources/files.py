@@ -12,7 +12,7 @@ import zstandard
 
 from liens.errors import SourceError
 
-__all__ = ["compression_of", "head", "open_binary", "open_text"]
+__all__ = ["compression_of", "head", "is_zip", "open_binary", "open_text"]
 
 _MAGIC = {b"\x1f\x8b": "gzip", b"\x28\xb5\x2f\xfd": "zstd", b"BZh": "bz2"}
 
@@ -79,3 +79,14 @@ def check_readable(path: Path) -> None:
         raise SourceError(f"cannot read this file ({exc.strerror})", path=path) from None
     if not first:
         raise SourceError("the file is empty", path=path)
+
+
+def is_zip(path: Path) -> bool:
+    """True for a zip file (its local-file or empty-archive signature), whatever its name."""
+    if path.is_dir():
+        return False
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError:
+        return False

@@ -141,7 +141,9 @@ class CsvReader:
     description = "CSV/TSV or any delimited text, with a header or --names"
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return bool(head) and not head.lstrip().startswith((b"{", b"[", b"<", b"PAR1"))
+        # Not JSON, XML, Parquet or a zip (whose members would be read as garbled lines).
+        starts = (b"{", b"[", b"<", b"PAR1", b"PK\x03\x04", b"PK\x05\x06")
+        return bool(head) and not head.lstrip().startswith(starts)
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[Chunk | Rejected | Reset]:
         check_readable(path)

@@ -319,8 +319,9 @@ def v1_tweet(obj: dict, author: str | None = None, handle: str | None = None) ->
         mentions=mentions,
         hashtags=hashtags,
     )
-    if t.reply_to_user is None and text_or_none(obj.get("in_reply_to_screen_name")):
-        t.reply_to_user = handle_account(obj["in_reply_to_screen_name"])
+    reply_handle = obj.get("in_reply_to_screen_name")
+    if t.reply_to_user is None and isinstance(reply_handle, str) and reply_handle.strip():
+        t.reply_to_user = handle_account(reply_handle)
     rs = _dict(obj.get("retweeted_status"))
     if rs:
         t.shared_post = _str_id(rs.get("id_str")) or _str_id(rs.get("id"))

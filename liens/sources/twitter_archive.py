@@ -4,8 +4,11 @@ The archive is a folder (or its ``data/`` sub-folder) of JavaScript files, each 
 array: ``window.YTD.tweets.part0 = [ ... ]``. Its layout is described by the ``README.txt`` that
 comes with every archive ("How to read your archive") and by X's help page "How to download your
 X archive" (https://help.x.com/en/managing-your-account/how-to-download-your-x-archive). The
-reader accepts the folder or one of its files; a file alone still reads ``account.js`` and
-``manifest.js`` beside it, to know the owner and the archive's date.
+reader accepts the zip X sends (``twitter-YYYY-MM-DD-<hash>.zip``: ``Your archive.html``,
+``assets/``, ``data/*.js``; recognised by content, whatever its name), the unzipped folder or one
+of its files; a file alone still reads ``account.js`` and ``manifest.js`` beside it, to know the
+owner and the archive's date. Zip members are streamed with :mod:`zipfile`, never extracted;
+errors and rejected entries name the member (``<zip>/data/tweets.js``, ``data/tweets.js: ...``).
 
 Mapping (the owner is ``account.js`` ``accountId``, else ``manifest.js`` ``userInfo.accountId``;
 account ids are numeric user ids):
@@ -26,7 +29,8 @@ part1.js`` ...)                        the author being the owner: post, reply, 
 ``follower`` / ``following``           ``follow`` (follower -> owner, owner -> followed). Follows
                                        are not dated either: the time is the archive's
                                        generation date (``manifest.js``), else the file's
-                                       modification time, noted in ``extra.time_from``.
+                                       modification time (a zip member's date, read in the
+                                       ``--tz`` zone), noted in ``extra.time_from``.
 ``direct_messages``,                   ``message`` from ``senderId`` to ``recipientId`` (group
 ``direct_messages_group``              conversations: no single recipient), context ``dm:<id>``;
                                        each reaction in ``reactions`` is a ``reaction`` on the
@@ -36,23 +40,29 @@ part1.js`` ...)                        the author being the owner: post, reply, 
 
 Event ids: the tweet id for tweets, ``like/<owner>/<tweet>``, ``follow/<from>/<to>``,
 ``dm/<message id>`` and ``dm/<message id>/r/<reaction id>``. A file that does not parse as the
-archive's JavaScript (damaged, cut) raises :class:`~liens.errors.SourceError` with its line; an
-entry without its id becomes a :class:`~liens.sources.base.Rejected` with the file's name.
+archive's JavaScript (damaged, cut; in a zip also a bad CRC or a cut deflate stream) raises
+:class:`~liens.errors.SourceError` with its line; an entry without its id becomes a
+:class:`~liens.sources.base.Rejected` with the file's name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import posixpath
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from liens.errors import SourceError
 from liens.sources._rows import Rows, dumps, text_or_none
 from liens.sources.base import Chunk, ReadOptions, Rejected
-from liens.sources.files import check_readable, head, open_text
+from liens.sources.files import check_readable, head, is_zip, open_text
 from liens.sources.twitter import (
     MissingField,
     post_row,
@@ -87,13 +97,103 @@ _ORDER = ("account", "tweets", "likes", "followers", "following", "dms")
 _BLOCK = 1 << 20
 
 
-def iter_js_array(path: Path) -> Iterator[tuple[int, int, Any]]:
+class _Member:
+    """One file of the archive: a file on disk or a member of the downloaded zip."""
+
+    name: str  # as shown in reasons: "tweets.js", or "data/tweets.js" inside a zip
+    where: str  # as shown in errors: the path, or "<zip>/data/tweets.js"
+
+    @contextmanager
+    def open_text(self) -> Iterator[IO[str]]:  # pragma: no cover - overridden
+        raise NotImplementedError
+        yield
+
+    def head(self, size: int = 4096) -> bytes:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def snapshot_time(self) -> tuple[str, str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class _FileMember(_Member):
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        self.where = str(path)
+
+    @contextmanager
+    def open_text(self) -> Iterator[IO[str]]:
+        with open_text(self.path) as fh:
+            yield fh
+
+    def head(self, size: int = 4096) -> bytes:
+        return head(self.path, size)
+
+    def snapshot_time(self) -> tuple[str, str]:
+        mtime = dt.datetime.fromtimestamp(self.path.stat().st_mtime, dt.UTC)
+        return mtime.isoformat(), "file modification time (follows are not dated)"
+
+
+# What reading a damaged zip member raises: a bad CRC or header (BadZipFile), a cut deflate
+# stream (zlib.error, EOFError); opening one also an encrypted member (RuntimeError) or an
+# unsupported compression method (NotImplementedError).
+_ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
+_ZIP_ERRORS = (*_ZIP_READ_ERRORS, RuntimeError, NotImplementedError)
+
+
+class _ZipMember(_Member):
+    """A member of the zip X sends (``twitter-YYYY-MM-DD-<hash>.zip``), read without extracting."""
+
+    def __init__(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, zip_path: Path) -> None:
+        self.zf = zf
+        self.info = info
+        self.name = info.filename
+        self.where = f"{zip_path}/{info.filename}"
+
+    @contextmanager
+    def open_text(self) -> Iterator[IO[str]]:
+        try:
+            raw = self.zf.open(self.info)
+        except _ZIP_ERRORS as exc:
+            raise SourceError(
+                f"cannot open this member of the zip ({exc})", path=self.where
+            ) from None
+        with io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            try:
+                yield fh
+            except _ZIP_READ_ERRORS as exc:
+                raise SourceError(
+                    f"this member of the zip is damaged or cut ({exc}); nothing was imported",
+                    path=self.where,
+                ) from None
+
+    def head(self, size: int = 4096) -> bytes:
+        try:
+            with self.zf.open(self.info) as fh:
+                return fh.read(size)
+        except _ZIP_ERRORS as exc:
+            # Never skipped silently: a member that cannot be read stops the import.
+            raise SourceError(
+                f"this member of the zip is damaged or cut ({exc}); nothing was imported",
+                path=self.where,
+            ) from None
+
+    def snapshot_time(self) -> tuple[str, str]:
+        # Zip times carry no zone: the value stays naive and is read in the --tz zone.
+        when = dt.datetime(*self.info.date_time).isoformat()
+        return when, "the zip member's date (follows are not dated)"
+
+
+def iter_js_array(file: Path | _Member) -> Iterator[tuple[int, int, Any]]:
     """The entries of ``window.YTD.x.part0 = [ ... ]`` as (index, line, value), one at a time.
 
-    The file is decoded a block at a time: an archive's tweets.js can be hundreds of megabytes.
+    ``file`` is a path or a member of a zipped archive. The file is decoded a block at a time:
+    an archive's tweets.js can be hundreds of megabytes.
     """
+    member = file if isinstance(file, _Member) else _FileMember(Path(file))
+    path = member.where
     decoder = json.JSONDecoder()
-    with open_text(path) as fh:
+    with member.open_text() as fh:
         buf = fh.read(_BLOCK)
         eof = not buf
         start = buf.find("[")
@@ -134,51 +234,77 @@ def iter_js_array(path: Path) -> Iterator[tuple[int, int, Any]]:
             pos = end
 
 
-def _name_of(path: Path) -> str | None:
-    m = _YTD.match(head(path, 4096))
+def _name_of(member: _Member) -> str | None:
+    m = _YTD.match(member.head(4096))
     return m.group(1).decode("ascii") if m else None
 
 
-def _archive_files(folder: Path) -> dict[str, list[Path]]:
-    """The archive's readable files by kind, from the archive root or its data/ folder."""
-    data = folder / "data" if (folder / "data").is_dir() else folder
-    found: dict[str, list[Path]] = {}
-    for file in sorted(data.glob("*.js")):
-        name = _name_of(file)
+def _archive_files(members: list[_Member], *, strict: bool = True) -> dict[str, list[_Member]]:
+    """The archive's readable files by kind. A member that cannot be read raises a SourceError
+    naming it, or with ``strict=False`` (to recognise the archive) is passed over."""
+    found: dict[str, list[_Member]] = {}
+    for member in members:
+        try:
+            name = _name_of(member)
+        except SourceError:
+            if strict:
+                raise
+            continue
         kind = _KINDS.get(name or "")
         if kind:
-            found.setdefault(kind, []).append(file)
+            found.setdefault(kind, []).append(member)
     return found
 
 
-def _manifest(folder: Path) -> dict:
-    for candidate in (folder / "manifest.js", folder / "data" / "manifest.js"):
-        if candidate.is_file():
-            text = candidate.read_text(encoding="utf-8-sig", errors="replace")
-            brace = text.find("{")
-            try:
-                value = json.loads(text[brace:].rstrip().rstrip(";"))
-            except ValueError:
-                return {}
-            return value if isinstance(value, dict) else {}
+def _folder_members(folder: Path) -> list[_Member]:
+    """The ``*.js`` files of the archive root's data/ folder, or of the folder itself."""
+    data = folder / "data" if (folder / "data").is_dir() else folder
+    return [_FileMember(f) for f in sorted(data.glob("*.js"))]
+
+
+def _zip_members(zf: zipfile.ZipFile, zip_path: Path) -> list[_Member]:
+    """The ``*.js`` members of the zip's ``data/`` folder (at its root, or one level down when
+    the archive was zipped again with its folder), or of its root."""
+    infos = [i for i in zf.infolist() if not i.is_dir() and i.filename.endswith(".js")]
+    folders = {posixpath.dirname(i.filename) for i in infos}
+    data = [f for f in folders if f == "data" or f.endswith("/data")]
+    chosen = min(data, key=len) if data else ""
+    return [_ZipMember(zf, i, zip_path) for i in infos if posixpath.dirname(i.filename) == chosen]
+
+
+def _manifest(members: list[_Member]) -> dict:
+    for member in members:
+        if posixpath.basename(member.name) != "manifest.js":
+            continue
+        try:
+            with member.open_text() as fh:
+                text = fh.read()
+        except SourceError:
+            return {}
+        brace = text.find("{")
+        try:
+            value = json.loads(text[brace:].rstrip().rstrip(";"))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
     return {}
 
 
 class _Archive:
     """One read: the owner and the date that undated entries take."""
 
-    def __init__(self, folder: Path, options: ReadOptions) -> None:
+    def __init__(self, members: list[_Member], options: ReadOptions) -> None:
         self.platform = options.platform or "twitter"
         self.context = options.constants.get("context")
         self.rows = Rows(options.batch_rows)
-        manifest = _manifest(folder)
+        manifest = _manifest(members)
         user = manifest.get("userInfo") if isinstance(manifest.get("userInfo"), dict) else {}
         self.owner: str | None = text_or_none(user.get("accountId"))
         self.handle: str | None = text_or_none(user.get("userName"))
         info = manifest.get("archiveInfo") if isinstance(manifest.get("archiveInfo"), dict) else {}
         self.generated = text_or_none(info.get("generationDate"))
 
-    def read_account(self, file: Path) -> Iterator[Chunk | Rejected]:
+    def read_account(self, file: _Member) -> Iterator[Chunk | Rejected]:
         for index, line, entry in iter_js_array(file):
             acc = entry.get("account") if isinstance(entry, dict) else None
             if not isinstance(acc, dict) or not text_or_none(acc.get("accountId")):
@@ -197,7 +323,7 @@ class _Archive:
             }
             yield from self.rows.add("accounts", index, row)
 
-    def read_tweets(self, file: Path) -> Iterator[Chunk | Rejected]:
+    def read_tweets(self, file: _Member) -> Iterator[Chunk | Rejected]:
         for index, line, entry in iter_js_array(file):
             # Archives since 2019 wrap each tweet in {"tweet": {...}}; older ones do not.
             tweet = entry.get("tweet", entry) if isinstance(entry, dict) else None
@@ -215,7 +341,7 @@ class _Archive:
             if post is not None:
                 yield from self.rows.add("posts", index, post)
 
-    def read_likes(self, file: Path) -> Iterator[Chunk | Rejected]:
+    def read_likes(self, file: _Member) -> Iterator[Chunk | Rejected]:
         for index, line, entry in iter_js_array(file):
             like = entry.get("like") if isinstance(entry, dict) else None
             tweet = text_or_none(like.get("tweetId")) if isinstance(like, dict) else None
@@ -243,7 +369,7 @@ class _Archive:
             }
             yield from self.rows.add("events", index, row)
 
-    def read_follows(self, file: Path, incoming: bool) -> Iterator[Chunk | Rejected]:
+    def read_follows(self, file: _Member, incoming: bool) -> Iterator[Chunk | Rejected]:
         key = "follower" if incoming else "following"
         when, basis = self._snapshot_time(file)
         for index, line, entry in iter_js_array(file):
@@ -268,13 +394,12 @@ class _Archive:
             }
             yield from self.rows.add("events", index, row)
 
-    def _snapshot_time(self, file: Path) -> tuple[str, str]:
+    def _snapshot_time(self, file: _Member) -> tuple[str, str]:
         if self.generated:
             return self.generated, "archive generation date (follows are not dated)"
-        mtime = dt.datetime.fromtimestamp(file.stat().st_mtime, dt.UTC)
-        return mtime.isoformat(), "file modification time (follows are not dated)"
+        return file.snapshot_time()
 
-    def read_dms(self, file: Path) -> Iterator[Chunk | Rejected]:
+    def read_dms(self, file: _Member) -> Iterator[Chunk | Rejected]:
         for index, line, entry in iter_js_array(file):
             conv = entry.get("dmConversation") if isinstance(entry, dict) else None
             if not isinstance(conv, dict) or not isinstance(conv.get("messages"), list):
@@ -285,7 +410,7 @@ class _Archive:
                 yield from self._dm(file, index, line, message, context)
 
     def _dm(
-        self, file: Path, index: int, line: int, message: Any, context: str
+        self, file: _Member, index: int, line: int, message: Any, context: str
     ) -> Iterator[Chunk | Rejected]:
         if not isinstance(message, dict) or len(message) != 1:
             yield _reject(file, index, line, message, "a message must be one typed object", None)
@@ -362,25 +487,31 @@ class _Archive:
 
 
 def _reject(
-    file: Path, index: int, line: int, entry: Any, reason: str, field: str | None
+    file: _Member, index: int, line: int, entry: Any, reason: str, field: str | None
 ) -> Rejected:
     raw = json.dumps(entry, ensure_ascii=False)
     return Rejected(index, f"{file.name}: {reason}", raw, line=line, field=field)
 
 
 class TwitterArchiveReader:
-    """The X/Twitter account archive: its folder, or one of its ``data/*.js`` files."""
+    """The X/Twitter account archive: its zip, its folder, or one of its ``data/*.js`` files."""
 
     name = "twitter-archive"
     description = (
-        "X/Twitter account archive: the folder, its data/ folder or one file "
-        "(tweets.js, like.js, follower.js, following.js, direct-messages.js)"
+        "X/Twitter account archive: the downloaded .zip, the folder, its data/ folder or one "
+        "file (tweets.js, like.js, follower.js, following.js, direct-messages.js)"
     )
 
     def sniff(self, path: Path, head: bytes) -> bool:
         path = Path(path)
         if path.is_dir():
-            return bool(_archive_files(path))
+            return bool(_archive_files(_folder_members(path)))
+        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    return bool(_archive_files(_zip_members(zf, path), strict=False))
+            except _ZIP_ERRORS:
+                return False
         m = _YTD.match(head)
         return bool(m) and m.group(1).decode("ascii") in _KINDS
 
@@ -388,38 +519,62 @@ class TwitterArchiveReader:
         """Stream the archive's entries (see the module docstring)."""
         path = Path(path)
         check_readable(path)
+        if is_zip(path):
+            try:
+                zf = zipfile.ZipFile(path)
+            except _ZIP_ERRORS as exc:
+                raise SourceError(
+                    f"not a readable zip ({exc}); download the archive again", path=path
+                ) from None
+            with zf:
+                members = _zip_members(zf, path)
+                files = _archive_files(members)
+                if not files:
+                    raise SourceError(
+                        "this zip holds no X/Twitter archive: expected data/tweets.js, "
+                        "data/like.js, ...",
+                        path=path,
+                    )
+                yield from _read_files(files, _Archive(members, options))
+            return
         if path.is_dir():
-            files = _archive_files(path)
+            members = _folder_members(path)
+            files = _archive_files(members)
             if not files:
                 raise SourceError(
                     "no X/Twitter archive here: expected data/tweets.js, like.js, ...", path=path
                 )
-            archive = _Archive(path, options)
-        else:
-            kind = _KINDS.get(_name_of(path) or "")
-            if kind is None:
-                raise SourceError(
-                    "not an X/Twitter archive file with interactions (tweets.js, like.js, "
-                    "follower.js, following.js, direct-messages.js, account.js)",
-                    path=path,
-                )
-            files = {kind: [path]}
-            archive = _Archive(path.parent, options)
-            account = path.parent / "account.js"
-            if kind != "account" and account.is_file():
-                for _ in archive.read_account(account):
-                    pass  # read for the owner only: imported with account.js itself
-                archive.rows = Rows(options.batch_rows)
-        for kind in _ORDER:
-            for file in files.get(kind, []):
-                if kind == "account":
-                    yield from archive.read_account(file)
-                elif kind == "tweets":
-                    yield from archive.read_tweets(file)
-                elif kind == "likes":
-                    yield from archive.read_likes(file)
-                elif kind in ("followers", "following"):
-                    yield from archive.read_follows(file, incoming=kind == "followers")
-                else:
-                    yield from archive.read_dms(file)
-        yield from archive.rows.flush()
+            yield from _read_files(files, _Archive(members, options))
+            return
+        member = _FileMember(path)
+        kind = _KINDS.get(_name_of(member) or "")
+        if kind is None:
+            raise SourceError(
+                "not an X/Twitter archive file with interactions (tweets.js, like.js, "
+                "follower.js, following.js, direct-messages.js, account.js)",
+                path=path,
+            )
+        beside = _folder_members(path.parent)
+        archive = _Archive(beside, options)
+        account = path.parent / "account.js"
+        if kind != "account" and account.is_file():
+            for _ in archive.read_account(_FileMember(account)):
+                pass  # read for the owner only: imported with account.js itself
+            archive.rows = Rows(options.batch_rows)
+        yield from _read_files({kind: [member]}, archive)
+
+
+def _read_files(files: dict[str, list[_Member]], archive: _Archive) -> Iterator[Chunk | Rejected]:
+    for kind in _ORDER:
+        for file in files.get(kind, []):
+            if kind == "account":
+                yield from archive.read_account(file)
+            elif kind == "tweets":
+                yield from archive.read_tweets(file)
+            elif kind == "likes":
+                yield from archive.read_likes(file)
+            elif kind in ("followers", "following"):
+                yield from archive.read_follows(file, incoming=kind == "followers")
+            else:
+                yield from archive.read_dms(file)
+    yield from archive.rows.flush()
