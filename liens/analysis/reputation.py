@@ -6,16 +6,20 @@ Tables written by ``liens analyze`` (analysis ``reputation``):
     one row per event with text: ``event_id``, ``lang``, ``tone_label`` (negative, neutral,
     positive or NULL when the language is not modelled), ``tone_score`` (P(positive) −
     P(negative), in [-1, 1]), ``attack_score`` (probability of hostility, [0, 1]),
-    ``is_attack``. Incremental: events already scored are not scored again.
+    ``is_attack``, ``complaint_score`` (a complaint addressed to a brand, [0, 1], see
+    :mod:`liens.analysis.complaints`), ``is_complaint``. Incremental: events already scored
+    are not scored again.
 ``reputation_daily``
     one row per (day, dimension, key): ``dimension`` is ``all``, ``account`` (the owned
     account talked about), ``community`` (the speaker's community, when ``members.community``
     exists) or ``hashtag``; columns ``mentions`` (scored texts), ``positive``, ``neutral``,
-    ``negative``, ``attacks``, ``negative_share``, ``weighted_negative_share``, ``net_tone``.
+    ``negative``, ``attacks``, ``complaints``, ``negative_share``, ``weighted_negative_share``,
+    ``complaint_share``, ``net_tone``.
 ``reputation_accounts``
     one row per speaker: ``platform``, ``account``, ``mentions``, ``positive``, ``neutral``,
-    ``negative``, ``attacks``, ``net_tone``, ``role`` (``detractor``, ``defender`` or
-    ``neutral``), ``first_at``, ``last_at``.
+    ``negative``, ``attacks``, ``complaints`` (the top complainers have the most),
+    ``net_tone``, ``role`` (``detractor``, ``defender`` or ``neutral``), ``first_at``,
+    ``last_at``.
 
 What is "said about the brand": events whose text was scored, made by an account that is not
 owned, addressed to an owned account (``target``) or naming one (``mentions``); when the
@@ -64,6 +68,8 @@ EVENT_TONE_COLUMNS = {
     "tone_score": "DOUBLE",
     "attack_score": "DOUBLE",
     "is_attack": "BOOLEAN",
+    "complaint_score": "DOUBLE",
+    "is_complaint": "BOOLEAN",
 }
 
 Scorer = Callable[[Sequence[str], Sequence[str | None] | None], pd.DataFrame]
@@ -126,8 +132,11 @@ def event_tone(
     (``events.lang``) is passed to the scorer; missing ones are detected by it.
     """
     scorer = scorer or tone_scorer
-    sql, args = events_query(params or AnalysisParams())
+    params = params or AnalysisParams()
+    sql, args = events_query(params)
     have = "event_tone" in _tables(con)
+    if have:
+        _complete_complaints(con, params)
     skip = "AND e.event_id NOT IN (SELECT event_id FROM event_tone)" if have else ""
     todo = con.execute(
         f"""SELECT e.event_id, e.text, e.lang FROM ({sql}) e
@@ -143,13 +152,58 @@ def event_tone(
         langs = [la if isinstance(la, str) and la else None for la in chunk["lang"]]
         scored = scorer(list(chunk["text"]), langs if any(langs) else None)
         scored = scored.reset_index(drop=True)
+        if "complaint_score" not in scored.columns:  # a tone-only scorer (tests, plug-ins)
+            found = _complaints(list(chunk["text"]), list(scored["lang"]), con, params)
+            scored["complaint_score"] = found["complaint_score"].to_numpy()
+            scored["is_complaint"] = found["is_complaint"].to_numpy()
         scored.insert(0, "event_id", chunk["event_id"].to_numpy())
         parts.append(scored[list(EVENT_TONE_COLUMNS)])
     if not parts:
         return _empty(EVENT_TONE_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
     out["is_attack"] = out["is_attack"].astype("boolean")
+    out["is_complaint"] = out["is_complaint"].astype("boolean")
     return out
+
+
+def _complaints(texts, langs, con, params: AnalysisParams) -> pd.DataFrame:
+    """Complaint scores of texts whose language is known, the brand's names as targets."""
+    from liens.analysis.complaints import score_complaints
+
+    owned = owned_accounts(con, params.options.get("owned", ()))
+    targets = [*owned["handle"].dropna().astype(str), *params.options.get("terms", ())]
+    return score_complaints(
+        texts, [la if isinstance(la, str) else "" for la in langs], targets=targets
+    )
+
+
+def _complete_complaints(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> None:
+    """Give complaint scores to cached ``event_tone`` rows written before they existed.
+
+    The cache outlives versions of liens; the complaint scorer reads only the text and the
+    stored language (no model), so old rows are completed in place rather than rescored.
+    """
+    have = {r[0] for r in con.execute("DESCRIBE event_tone").fetchall()}
+    for column in ("complaint_score", "is_complaint"):
+        if column not in have:
+            con.execute(f"ALTER TABLE event_tone ADD COLUMN {column} {EVENT_TONE_COLUMNS[column]}")
+    todo = con.execute(
+        """SELECT t.event_id, e.text, t.lang FROM event_tone t JOIN events e USING (event_id)
+           WHERE t.complaint_score IS NULL AND t.lang IN ('fr', 'en')"""
+    ).df()
+    if todo.empty:
+        return
+    found = _complaints(list(todo["text"]), list(todo["lang"]), con, params)
+    found.insert(0, "event_id", todo["event_id"].to_numpy())
+    con.register("_liens_complaints", found[["event_id", "complaint_score", "is_complaint"]])
+    try:
+        con.execute(
+            """UPDATE event_tone SET complaint_score = c.complaint_score,
+                 is_complaint = CAST(c.is_complaint AS BOOLEAN)
+               FROM _liens_complaints c WHERE event_tone.event_id = c.event_id"""
+        )
+    finally:
+        con.unregister("_liens_complaints")
 
 
 def _empty(columns: dict[str, str]) -> pd.DataFrame:
@@ -226,6 +280,7 @@ def _said(con, params, weight: float, tone_table: str) -> tuple[str, list, str]:
     query = f"""
 SELECT m.event_id, m.platform, m.actor, m.about, m.created_at, m.hashtags,
   t.tone_label, t.tone_score, coalesce(t.is_attack, false) AS is_attack,
+  coalesce(t.is_complaint, false) AS is_complaint,
   CASE t.tone_label WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -{float(weight)} ELSE 0.0 END
     AS weighted
 FROM ({sql}) m JOIN {tone_table} t ON t.event_id = m.event_id
@@ -239,7 +294,9 @@ _MEASURES = """
   count(*) FILTER (WHERE tone_label = 'neutral') AS neutral,
   count(*) FILTER (WHERE tone_label = 'negative') AS negative,
   count(*) FILTER (WHERE is_attack) AS attacks,
+  count(*) FILTER (WHERE is_complaint) AS complaints,
   count(*) FILTER (WHERE tone_label = 'negative') / count(*) AS negative_share,
+  count(*) FILTER (WHERE is_complaint) / count(*) AS complaint_share,
   {w} * count(*) FILTER (WHERE tone_label = 'negative')
     / ({w} * count(*) FILTER (WHERE tone_label = 'negative')
        + count(*) FILTER (WHERE tone_label <> 'negative')) AS weighted_negative_share,
@@ -263,6 +320,9 @@ def reputation_daily(
         \\text{weighted\\_negative\\_share} = \\frac{w n_-}{w n_- + n_+ + n_0}, \\quad
         \\text{net\\_tone} = \\frac{n_+ - w n_-}{n_+ + n_0 + n_-} \\in [-w, 1]
 
+    and ``complaint_share`` the complaints (:mod:`liens.analysis.complaints`) among the day's
+    scored texts, in [0, 1]: complaints over time.
+
     computed for the whole brand (``dimension = 'all'``, ``key = 'all'``), per owned account
     talked about (``account``), per community of the speaker (``community``, when
     ``members.community`` exists) and per hashtag (``hashtag``, lower-cased).
@@ -280,8 +340,8 @@ def reputation_daily(
     Returns
     -------
     pandas.DataFrame
-        ``day, dimension, key, mentions, positive, neutral, negative, attacks,
-        negative_share, weighted_negative_share, net_tone, scope`` (``scope`` as in
+        ``day, dimension, key, mentions, positive, neutral, negative, attacks, complaints,
+        negative_share, complaint_share, weighted_negative_share, net_tone, scope`` (``scope`` as in
         :func:`brand_mentions_query`).
 
     Notes
@@ -358,8 +418,8 @@ def reputation_accounts(
     Returns
     -------
     pandas.DataFrame
-        ``platform, account, mentions, positive, neutral, negative, attacks, net_tone, role,
-        first_at, last_at``, detractors first (most negative first), then defenders.
+        ``platform, account, mentions, positive, neutral, negative, attacks, complaints,
+        net_tone, role, first_at, last_at``, detractors first (most negative first), then defenders.
 
     Notes
     -----
@@ -374,7 +434,7 @@ SELECT platform, actor AS account, {measures}, min(created_at) AS first_at,
 FROM ({said}) WHERE actor IS NOT NULL GROUP BY ALL""",
         args,
     ).df()
-    df = df.drop(columns=["negative_share", "weighted_negative_share"])
+    df = df.drop(columns=["negative_share", "weighted_negative_share", "complaint_share"])
     enough = df["mentions"] >= min_mentions
     df["role"] = np.select(
         [enough & (df["net_tone"] < 0), enough & (df["net_tone"] > 0)],
@@ -386,6 +446,7 @@ FROM ({said}) WHERE actor IS NOT NULL GROUP BY ALL""",
     df = df.assign(_o=order, _k=key).sort_values(["_o", "_k", "mentions", "account"])
     df = df.drop(columns=["_o", "_k"]).reset_index(drop=True)
     cols = ["platform", "account", "mentions", "positive", "neutral", "negative", "attacks"]
+    cols.append("complaints")
     return df[[*cols, "net_tone", "role", "first_at", "last_at"]]
 
 
