@@ -92,6 +92,64 @@ def test_higgs_edge_list_with_a_mapping(ws):
     assert count(ws, "SELECT count(*) FROM accounts") == len(people)
 
 
+BITCOIN_OTC = FIXTURES / "bitcoin_otc" / "soc-sign-bitcoinotc-1000.csv"
+COLLEGEMSG = FIXTURES / "collegemsg" / "CollegeMsg-1000.txt"
+
+
+def test_bitcoin_otc_signed_ratings_with_a_mapping(ws):
+    with BITCOIN_OTC.open() as fh:
+        rows = [line.strip().split(",") for line in fh]
+    res = ws.import_file(
+        BITCOIN_OTC,
+        platform="bitcoinotc",
+        header=False,
+        names=["src", "dst", "rating", "ts"],
+        columns={"actor": "src", "target": "dst", "value": "rating", "created_at": "ts"},
+        constants={"kind": "rating"},
+    )
+    assert (res.read, res.accepted, res.quarantined) == (len(rows), len(rows), 0)
+    got = ws.sql(
+        "SELECT actor, target, value, epoch(created_at)::BIGINT AS ts FROM events "
+        "WHERE kind = 'rating' ORDER BY source_record"
+    )
+    assert [[a, b, int(v), str(t)] for a, b, v, t in got.itertuples(index=False)] == [
+        [a, b, int(r), t] for a, b, r, t in rows
+    ]
+    # The signed ratings are kept as given: distrust is negative, never clipped.
+    negative = sum(int(r[2]) < 0 for r in rows)
+    assert negative > 0
+    assert count(ws, "SELECT count(*) FROM events WHERE value < 0") == negative
+    assert count(ws, "SELECT count(*) FROM events WHERE value NOT BETWEEN -10 AND 10") == 0
+
+
+def test_collegemsg_messages_repeated_in_one_second_stay_distinct(ws):
+    with COLLEGEMSG.open() as fh:
+        rows = [tuple(line.split()) for line in fh]
+    options = dict(
+        platform="collegemsg",
+        delimiter=" ",
+        header=False,
+        names=["src", "dst", "ts"],
+        columns={"actor": "src", "target": "dst", "created_at": "ts"},
+        constants={"kind": "message"},
+    )
+    res = ws.import_file(COLLEGEMSG, **options)
+    assert (res.accepted, res.quarantined) == (len(rows), 0)
+    assert len(set(rows)) < len(rows)  # the slice holds a line twice: two messages
+    got = ws.sql(
+        "SELECT actor, target, epoch(created_at)::BIGINT AS ts, count(*) AS n FROM events "
+        "WHERE kind = 'message' GROUP BY ALL"
+    )
+    pairs = {(a, b, str(t)): n for a, b, t, n in got.itertuples(index=False)}
+    expected: dict[tuple, int] = {}
+    for r in rows:
+        expected[r] = expected.get(r, 0) + 1
+    assert pairs == expected
+    people = {r[0] for r in rows} | {r[1] for r in rows}
+    assert count(ws, "SELECT count(*) FROM accounts WHERE platform = 'collegemsg'") == len(people)
+    assert ws.import_file(COLLEGEMSG, **options).duplicate == len(rows)
+
+
 def test_identical_rows_of_one_file_stay_distinct_events(ws, tmp_path):
     with gzip.open(HIGGS, "rt") as fh:
         line = fh.readline()
