@@ -237,7 +237,7 @@ _ALARM_DTYPES = {
 
 def suspicious_accounts(
     window: pd.DataFrame,
-    history: pd.DataFrame,
+    history: pd.DataFrame | None,
     *,
     window_start: datetime,
     sync_seconds: float = 120,
@@ -262,8 +262,9 @@ def suspicious_accounts(
     Parameters
     ----------
     window : pandas.DataFrame
-        The stream's events in the window: ``actor``, ``created_at``.
-    history : pandas.DataFrame
+        The stream's events in the window: ``actor``, ``created_at``; or already one row per
+        actor with ``events`` and ``first_at`` (and the history columns, ``history`` None).
+    history : pandas.DataFrame or None
         Per actor of the window: ``actor``, ``prior`` (brand interactions before the window),
         ``total_events`` (in the workspace), ``account_created`` (or NaT).
     window_start : datetime
@@ -282,12 +283,16 @@ def suspicious_accounts(
     interaction. The evidence is shown so that a person decides.
     """
     w = window.dropna(subset=["actor"])
-    per = (
-        w.groupby("actor")
-        .agg(events=("created_at", "size"), first_at=("created_at", "min"))
-        .reset_index()
-        .merge(history, on="actor", how="left")
-    )
+    if "events" in w.columns and "first_at" in w.columns:
+        per = w.reset_index(drop=True)  # aggregated by the caller (in SQL)
+    else:
+        per = (
+            w.groupby("actor")
+            .agg(events=("created_at", "size"), first_at=("created_at", "min"))
+            .reset_index()
+        )
+    if history is not None:
+        per = per.merge(history, on="actor", how="left")
     per["prior"] = per["prior"].fillna(0).astype(int)
     per["total_events"] = per["total_events"].fillna(per["events"]).astype(int)
     per["no_prior"] = per["prior"] == 0
@@ -404,15 +409,16 @@ def alarm_drivers(
                 )
 
         # accounts, with the signs of a fake attack
-        window = con.execute(f"SELECT actor, created_at FROM ({win})", wargs).df()
-        history = con.execute(
+        # one row per account of the window, counted in SQL: a viral window has 10^5 of them
+        per_actor = con.execute(
             f"""
-WITH w AS (SELECT DISTINCT platform, actor FROM ({win}) WHERE actor IS NOT NULL),
+WITH w AS (SELECT platform, actor, count(*) AS events, min(created_at) AS first_at
+           FROM ({win}) WHERE actor IS NOT NULL GROUP BY ALL),
 p AS (SELECT b.actor, count(*) AS prior FROM ({brand_sql}) b JOIN w USING (platform, actor)
       WHERE b.created_at < ? GROUP BY ALL),
 t AS (SELECT e.actor, count(*) AS total_events FROM events e JOIN w USING (platform, actor)
       GROUP BY ALL)
-SELECT w.actor, coalesce(p.prior, 0) AS prior, t.total_events,
+SELECT w.actor, w.events, w.first_at, coalesce(p.prior, 0) AS prior, t.total_events,
   max(ac.created_at) AS account_created
 FROM w LEFT JOIN p ON p.actor = w.actor LEFT JOIN t ON t.actor = w.actor
 LEFT JOIN accounts ac ON ac.platform = w.platform AND ac.account_id = w.actor
@@ -420,8 +426,8 @@ GROUP BY ALL""",
             [*wargs, *brand_args, start],
         ).df()
         sus = suspicious_accounts(
-            window,
-            history,
+            per_actor,
+            None,
             window_start=start,
             sync_seconds=float(_opt(params, "sync_seconds")),
             sync_min=int(_opt(params, "sync_min")),
