@@ -195,8 +195,18 @@ def suggestions(H: nx.Graph, k: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["account", "suggestion", "adamic_adar"])
 
 
+# Address space allowed to one baseline stage: networkx's constraint held 8 GB on MUSAE
+# Facebook (22k nodes); on a shared machine a stage past this fails with MemoryError, which
+# the benchmark reports as the stage's error, instead of pushing others' work into swap.
+MEMORY_LIMIT_GB = 12
+
+
 def run(stage: str, ds: Dataset, workdir: Path) -> int:
     """Run one baseline stage (without the ``baseline:`` prefix); returns rows produced."""
+    import resource
+
+    limit = MEMORY_LIMIT_GB * 2**30
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if stage == "load":
         return load(ds, workdir)
     if stage in ("activity", "ties", "graph"):
