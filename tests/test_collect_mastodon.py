@@ -341,3 +341,19 @@ def test_retry_after_as_a_date_and_a_wait_too_long_to_sit_through():
     with pytest.raises(CollectError, match=r"rate limited for 3600 s .*run the same command"):
         Backoff(sleep=waits.append).call(limited, "piaille.fr hashtag page")
     assert waits == []  # an hour is not waited for: the next run resumes from the cursor
+
+
+def test_broken_statuses_of_a_page_are_quarantined_with_their_reason(tmp_path: Path):
+    good, other = json.loads((MASTODON / "tag_page3.json").read_text())[0], None
+    missing = {k: v for k, v in good.items() if k != "created_at"}
+    missing["id"], missing["uri"] = "1", good["uri"] + "-no-date"
+    with RecordedServer("mastodon") as srv, Workspace(tmp_path / "w.duckdb") as ws:
+        srv.add("/api/v1/timelines/tag/broken", {}, [good, missing, "not a status", other])
+        result = collect(ws.con, MastodonCollector(srv.base, hashtag="broken", backoff=backoff()))
+        assert (result.records, result.quarantined, result.done) == (4, 3, True)
+        reasons = sorted(r[0] for r in ws.con.execute("SELECT reason FROM quarantine").fetchall())
+        assert reasons == ["a status must be a JSON object"] * 2 + ["status without created_at"]
+        assert ws.con.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+        srv.add("/api/v1/timelines/tag/odd", {}, {"error": "not a list"})
+        with pytest.raises(CollectError, match="a timeline page is not a JSON array"):
+            collect(ws.con, MastodonCollector(srv.base, hashtag="odd", backoff=backoff()))
