@@ -21,10 +21,14 @@ Tables written by ``liens analyze`` (analysis ``crisis``):
     analyses never replace.
 
 The stream (``options["crisis_stream"]``): ``negative`` (brand mentions whose tone is
-negative; needs ``event_tone``), ``mentions`` (every brand mention), ``all`` (every event), or
-``auto`` (the first of these the workspace allows). Brand mentions are defined in
-:func:`liens.analysis.reputation.brand_mentions_query` (owned accounts and tracked terms,
-``options["terms"]``).
+negative; needs ``event_tone``), ``mentions`` (every brand mention), ``community`` (negative
+replies, comments, mentions and quotes of everyone: no brand needed), ``all`` (every event),
+or ``auto``: ``negative`` (or ``mentions`` without tones) when owned accounts or tracked terms
+exist, else ``community`` when texts have tones, else no stream and no alarm. ``auto`` never
+falls back to ``all``: the volume of a whole community swells with every busy week, and the
+bundled demo raised 402 alarms in six years that way (see ``docs/reputation.md``). Brand
+mentions are defined in :func:`liens.analysis.reputation.brand_mentions_query` (owned
+accounts and tracked terms, ``options["terms"]``).
 """
 
 from __future__ import annotations
@@ -73,6 +77,10 @@ DEFAULTS: dict[str, object] = {
     "drivers_for": 50,  # drivers are gathered for the most recent alarms only
 }
 
+#: Kinds of the ``community`` stream: what people say to or about someone. Votes, edits,
+#: publications and moderation are left out: they swell with activity, not with anger.
+COMMUNITY_KINDS = ("reply", "comment", "mention", "quote")
+
 ALARM_COLUMNS = [
     "alarm_id", "stream", "detector", "bin_start", "alarm_at", "episode_end", "count",
     "baseline", "statistic", "threshold", "peak", "bins",
@@ -104,7 +112,8 @@ def stream_query(
     """SQL of the events of the watched stream; returns ``(sql, args, stream name)``.
 
     ``auto`` picks ``negative`` when the workspace has tones and owned accounts or tracked
-    terms, else ``mentions`` when it has owned accounts or terms, else ``all``.
+    terms, ``mentions`` when it has owned accounts or terms but no tones, ``community`` when
+    it has neither but has tones, and ``none`` (an empty stream: no alarm) otherwise.
     """
     sql, args, scope = brand_mentions_query(con, params)
     has_tone = (
@@ -115,7 +124,33 @@ def stream_query(
         > 0
     )
     if stream == "auto":
-        stream = "all" if scope == "all" else ("negative" if has_tone else "mentions")
+        if scope != "all":
+            stream = "negative" if has_tone else "mentions"
+        else:
+            stream = "community" if has_tone else "none"
+    if stream == "none":
+        base, base_args = events_query(params)
+        return (
+            f"SELECT *, CAST(NULL AS VARCHAR) AS about FROM ({base}) WHERE false",
+            base_args,
+            stream,
+        )
+    if stream == "community":
+        if not has_tone:
+            from liens.errors import LiensError
+
+            raise LiensError(
+                "the community stream needs tones: run `liens analyze --only tone` first",
+                field="crisis_stream",
+            )
+        base, base_args = events_query(params)
+        return (
+            f"""SELECT e.*, CAST(NULL AS VARCHAR) AS about FROM ({base}) e
+                JOIN event_tone t USING (event_id)
+                WHERE t.tone_label = 'negative' AND e.kind IN {COMMUNITY_KINDS}""",
+            base_args,
+            stream,
+        )
     if stream == "all":
         base, base_args = events_query(params)
         return f"SELECT *, CAST(NULL AS VARCHAR) AS about FROM ({base})", base_args, "all"
@@ -135,7 +170,7 @@ def stream_query(
             args,
             "negative",
         )
-    raise ValueError(f"unknown stream {stream!r}: negative, mentions, all or auto")
+    raise ValueError(f"unknown stream {stream!r}: negative, mentions, community, all or auto")
 
 
 def stream_counts(
