@@ -7,7 +7,9 @@ Tables written by ``liens analyze`` (analysis ``crisis``):
     time>``, the anchor ``#alarm-<alarm_id>`` of the report), ``stream``, ``detector``,
     ``bin_start`` (first alarmed bin), ``alarm_at`` (end of that bin: when a live system knows),
     ``episode_end`` (end of the last alarmed bin), ``count``, ``baseline``, ``statistic``,
-    ``threshold`` (of the first bin), ``peak`` (largest count), ``bins`` (alarmed bins).
+    ``threshold`` (of the first bin), ``peak`` (largest count), ``bins`` (alarmed bins),
+    ``window_events``, ``complaints`` and ``complaint_share`` (complaints among the stream's
+    events of the drivers' window, :func:`alarm_complaints`).
 ``alarm_drivers``
     what carries each alarm: ``alarm_id``, ``driver`` (``account``, ``post``, ``hashtag``,
     ``community``, ``broker``), ``rank``, ``key``, ``label``, ``events`` (stream events in the
@@ -50,6 +52,7 @@ __all__ = [
     "ALARM_COLUMNS",
     "DEFAULTS",
     "add_incident_note",
+    "alarm_complaints",
     "alarm_drivers",
     "detect",
     "find_alarms",
@@ -686,8 +689,64 @@ def detect(
     return alarms, sql, args
 
 
+def alarm_complaints(
+    con: duckdb.DuckDBPyConnection,
+    alarms: pd.DataFrame,
+    stream_sql: str,
+    stream_args: list,
+    params: AnalysisParams,
+) -> pd.DataFrame:
+    """Add ``window_events``, ``complaints`` and ``complaint_share`` to the alarms.
+
+    In the drivers' window of each alarm (``lookback_bins`` bins before the first alarmed bin
+    to the end of the episode), ``complaints`` counts the stream's events that the complaint
+    scorer calls complaints (:mod:`liens.analysis.complaints`, ``event_tone.is_complaint``)
+    and ``complaint_share = complaints / window_events`` in [0, 1]: a storm of grievances
+    (refunds, outages, silence) calls for a different answer than a storm of insults. NaN
+    when the workspace has no complaint scores.
+    """
+    alarms = alarms.copy()
+    has = "event_tone" in _tables(con) and "is_complaint" in _columns(con, "event_tone")
+    if alarms.empty or not has:
+        alarms["window_events"] = pd.Series(0, index=alarms.index, dtype="int64")
+        alarms["complaints"] = pd.Series(0, index=alarms.index, dtype="int64")
+        alarms["complaint_share"] = np.nan
+        return alarms
+    width = pd.Timedelta(minutes=int(_opt(params, "bin_minutes")))
+    spans = pd.DataFrame(
+        {
+            "alarm_id": alarms["alarm_id"],
+            "w_start": alarms["bin_start"] - int(_opt(params, "lookback_bins")) * width,
+            "w_end": alarms["episode_end"],
+        }
+    )
+    con.register("_liens_spans", spans)
+    try:
+        counts = con.execute(
+            f"""
+SELECT s.alarm_id, count(*) AS window_events,
+  count(*) FILTER (WHERE t.is_complaint) AS complaints
+FROM ({stream_sql}) e JOIN _liens_spans s
+  ON e.created_at >= s.w_start AND e.created_at < s.w_end
+LEFT JOIN event_tone t ON t.event_id = e.event_id
+GROUP BY s.alarm_id""",
+            stream_args,
+        ).df()
+    finally:
+        con.unregister("_liens_spans")
+    alarms = alarms.merge(counts, on="alarm_id", how="left")
+    alarms["window_events"] = alarms["window_events"].fillna(0).astype("int64")
+    alarms["complaints"] = alarms["complaints"].fillna(0).astype("int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alarms["complaint_share"] = alarms["complaints"] / alarms["window_events"].where(
+            alarms["window_events"] > 0
+        )
+    return alarms
+
+
 def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.DataFrame]:
     alarms, sql, args = detect(con, params)
+    alarms = alarm_complaints(con, alarms, sql, args, params)
     return {
         "alarms": alarms,
         "alarm_drivers": alarm_drivers(con, alarms, sql, args, params),
