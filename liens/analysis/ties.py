@@ -244,7 +244,7 @@ def ties(
         _stage(con, sql, args)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _td AS {_aggregate_sql(kinds, True)}")
         con.execute(f"CREATE OR REPLACE TEMP TABLE _tu AS {_aggregate_sql(kinds, False)}")
-        undirected = con.execute(_pairs_sql(threshold)).df()
+        undirected = con.execute(_pairs_sql(threshold, kinds)).df()
         undirected = strength_components(undirected, params, start=start, end=end)
         con.register("_strength", undirected[_STRENGTH_COLUMNS])
         directed = con.execute(_directed_sql(threshold)).df()
@@ -289,22 +289,27 @@ JOIN _tn nt ON nt._k = e._kt""")
     con.execute("DROP TABLE _ev")
 
 
-def _pairs_sql(threshold: float) -> str:
-    """Undirected rows with both directions' weighted counts and amplification."""
-    amp = ", ".join(f"'{k}'" for k in AMPLIFYING_KINDS)
+def _pairs_sql(threshold: float, kinds: list[str]) -> str:
+    """Undirected rows with both directions' weighted counts and amplification.
+
+    The amplifications each way (shares, quotes, mentions) are read from the directed
+    rows' per-kind counts rather than from another pass over the events.
+    """
+    amp = [f"n_{k}" for k in AMPLIFYING_KINDS if k in kinds]
+
+    def m(side: str) -> str:
+        return f"coalesce({' + '.join(f'{side}.{c}' for c in amp)}, 0)" if amp else "0"
+
     return f"""
-WITH m AS (SELECT s, t, count(*) AS m FROM te WHERE kind IN ({amp}) GROUP BY ALL)
 SELECT na.platform, na.account AS a, nb.account AS b, u.* EXCLUDE (_a, _b),
   coalesce(f.weighted_count, 0) AS w_ab, coalesce(r.weighted_count, 0) AS w_ba,
   coalesce(f.n_events, 0) >= {threshold} AND coalesce(r.n_events, 0) >= {threshold}
     AS reciprocated,
-  coalesce(mf.m, 0) AS m_ab, coalesce(mr.m, 0) AS m_ba, u._a, u._b
+  {m("f")} AS m_ab, {m("r")} AS m_ba, u._a, u._b
 FROM _tu u
 JOIN _tn na ON na.id = u._a JOIN _tn nb ON nb.id = u._b
 LEFT JOIN _td f ON f._a = u._a AND f._b = u._b
 LEFT JOIN _td r ON r._a = u._b AND r._b = u._a
-LEFT JOIN m mf ON mf.s = u._a AND mf.t = u._b
-LEFT JOIN m mr ON mr.s = u._b AND mr.t = u._a
 ORDER BY u._a, u._b"""
 
 
