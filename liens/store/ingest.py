@@ -280,21 +280,27 @@ class _Ingest:
 
         # Quarantine: reader rejects, invalid rows, conflicting ids (never twice for one file).
         raw_cols = ", ".join(f"{c} := s.{c}" for c in _STAGE_SPECS["events"])
-        con.execute(
-            f"""
-CREATE OR REPLACE TEMP TABLE new_quarantine AS
-SELECT record, line, field, reason, raw FROM stage_rejects
-UNION ALL
-SELECT s._record, NULL, s._field, s._reason, to_json(struct_pack({raw_cols}))::VARCHAR
-FROM stage_events s WHERE s._reason IS NOT NULL
-UNION ALL
-SELECT r._record, NULL, 'event_id',
+        parts = ["SELECT record, line, field, reason, raw FROM stage_rejects"]
+        # The staged rows are read again only when some are invalid or conflicting: the usual
+        # clean file skips two passes over every staged row (1 s per million rows).
+        (invalid,) = con.execute(
+            "SELECT count(*) FROM stage_events WHERE _reason IS NOT NULL"
+        ).fetchone()
+        if invalid:
+            parts.append(
+                f"SELECT s._record, NULL, s._field, s._reason, "
+                f"to_json(struct_pack({raw_cols}))::VARCHAR "
+                "FROM stage_events s WHERE s._reason IS NOT NULL"
+            )
+        if conflicts:
+            parts.append(
+                f"""SELECT r._record, NULL, 'event_id',
   'event_id ' || r._given_id || ' already used by record ' || r._first_record ||
   ' of this file with different content',
   to_json(struct_pack({raw_cols}))::VARCHAR
-FROM stage_events s JOIN repeated_ids r USING (_row) WHERE r._rn > 1 AND r._hash <> r._first_hash
-"""
-        )
+FROM stage_events s JOIN repeated_ids r USING (_row) WHERE r._rn > 1 AND r._hash <> r._first_hash"""
+            )
+        con.execute("CREATE OR REPLACE TEMP TABLE new_quarantine AS " + "\nUNION ALL\n".join(parts))
         n_quarantined = con.execute("SELECT count(*) FROM new_quarantine").fetchone()[0]
         con.execute(
             """
