@@ -79,6 +79,24 @@ def test_connections_csv_with_its_notes_preamble_is_detected(ws):
     assert res.format == "linkedin"
 
 
+def test_connections_in_the_older_layout_without_url(ws, tmp_path):
+    # Exports before LinkedIn added the URL column: First Name, Last Name, Email Address, ...
+    # Contacts are then known by name only.
+    older = tmp_path / "Connections.csv"
+    out = io.StringIO()
+    fields = ["First Name", "Last Name", "Email Address", "Company", "Position", "Connected On"]
+    writer = csv.DictWriter(out, fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows("Connections.csv"))
+    older.write_text(out.getvalue())
+    res = ws.import_file(older)
+    assert res.format == "linkedin"
+    assert res.quarantined == 0
+    assert kinds(ws) == {"follow": 2 * len(rows("Connections.csv"))}
+    days = ws.sql("SELECT DISTINCT strftime(created_at, '%d %b %Y') d FROM events").d
+    assert set(days) == {r["Connected On"] for r in rows("Connections.csv")}
+
+
 def test_a_row_without_date_is_rejected_with_line_and_field(ws, tmp_path):
     path = tmp_path / "Comments.csv"
     path.write_text(

@@ -25,6 +25,9 @@ messages.csv      CONVERSATION ID, CONVERSATION TITLE,     ``message`` from the 
 Profile.csv       First Name, Last Name, Headline, ...     the owner's ``accounts`` row.
 ================  =======================================  ====================================
 
+Each file's kind is told by the columns its header names, in any order and with others beside
+them (older exports have no URL column in ``Connections.csv``; newer ones add columns).
+
 Accounts are the public profile's slug (``https://www.linkedin.com/in/jdupont`` ->
 ``jdupont``), else the name. The export's owner is ``--set actor=SLUG``, else the sender of
 ``messages.csv`` named as in ``Profile.csv``, else the profile (not a connection) taking part
@@ -52,15 +55,18 @@ from liens.sources.files import check_readable, open_text
 
 __all__ = ["LinkedInReader", "profile_slug"]
 
-# First header cell of each file -> file kind (names vary in case across export versions).
-_HEADERS = {
-    "first name,last name,url": "connections",
-    "date,sharelink": "shares",
-    "date,link,message": "comments",
-    "date,type,link": "reactions",
-    "conversation id,conversation title": "messages",
-    "first name,last name,maiden name": "profile",
-}
+# Columns that tell each file's kind, by name (case varies across export versions, and
+# LinkedIn adds and moves columns: Connections.csv gained URL between Last Name and Email
+# Address, so the header is matched as a set, not a prefix). Checked in this order.
+_HEADERS: list[tuple[frozenset[str], str]] = [
+    (frozenset({"conversation id", "from", "date"}), "messages"),
+    (frozenset({"date", "sharelink"}), "shares"),
+    (frozenset({"date", "link", "message"}), "comments"),
+    (frozenset({"date", "type", "link"}), "reactions"),
+    (frozenset({"first name", "last name", "connected on"}), "connections"),
+    (frozenset({"first name", "last name", "headline"}), "profile"),
+    (frozenset({"first name", "last name", "maiden name"}), "profile"),
+]
 _SLUG = re.compile(r"linkedin\.com/(?:in|pub)/([^/?#\s]+)", re.IGNORECASE)
 
 
@@ -71,8 +77,10 @@ def profile_slug(url: str | None) -> str | None:
 
 
 def _kind_of(line: str) -> str | None:
-    low = line.strip().lower().replace('"', "").replace(" ,", ",")
-    return next((k for prefix, k in _HEADERS.items() if low.startswith(prefix)), None)
+    if "," not in line:
+        return None
+    cells = {c.strip().lower() for c in next(csv.reader([line.strip()]), [])}
+    return next((kind for needed, kind in _HEADERS if needed <= cells), None)
 
 
 def _rows(path: Path) -> tuple[str | None, list[tuple[int, dict[str, str], str]]]:

@@ -412,10 +412,11 @@ class _Archive:
     def _dm(
         self, file: _Member, index: int, line: int, message: Any, context: str
     ) -> Iterator[Chunk | Rejected]:
-        if not isinstance(message, dict) or len(message) != 1:
+        typed = _message_type(message)
+        if typed is None:
             yield _reject(file, index, line, message, "a message must be one typed object", None)
             return
-        ((mtype, body),) = message.items()
+        mtype, body = typed
         if not isinstance(body, dict):
             yield _reject(file, index, line, message, f"{mtype} must be an object", mtype)
             return
@@ -484,6 +485,22 @@ class _Archive:
                 "extra": dumps({"dm_event": mtype, **rest}),
             },
         )
+
+
+def _message_type(message: Any) -> tuple[str, Any] | None:
+    """``(type, body)`` of a DM entry such as ``{"messageCreate": {...}}``.
+
+    A known type wins over keys a newer archive may add beside it; otherwise the entry must
+    hold one key (an unknown type, read as ``moderate``).
+    """
+    if not isinstance(message, dict):
+        return None
+    known = [k for k in message if k == "messageCreate" or k in _DM_KINDS]
+    if len(known) == 1:
+        return known[0], message[known[0]]
+    if not known and len(message) == 1:
+        return next(iter(message.items()))
+    return None
 
 
 def _reject(
