@@ -357,3 +357,23 @@ def test_broken_statuses_of_a_page_are_quarantined_with_their_reason(tmp_path: P
         srv.add("/api/v1/timelines/tag/odd", {}, {"error": "not a list"})
         with pytest.raises(CollectError, match="a timeline page is not a JSON array"):
             collect(ws.con, MastodonCollector(srv.base, hashtag="odd", backoff=backoff()))
+
+
+def test_an_interrupted_refresh_resumes_and_still_stops_at_what_it_already_holds(tmp_path: Path):
+    with RecordedServer("mastodon") as srv, Workspace(tmp_path / "w.duckdb") as ws:
+        c = MastodonCollector(srv.base, hashtag="fediverse", backoff=backoff(retries=1))
+        assert collect(ws.con, c).done
+        # As if pages 1 and 2 held statuses published since: their events are not yet held.
+        ws.con.execute("DELETE FROM events WHERE source_file NOT LIKE '%max_id=1130000000000000_2%'"
+                       " AND source_file NOT LIKE '%max_id=113000000000000001%'")  # fmt: skip
+        srv.fail("tag_page2.json", 503, 503)
+        with pytest.raises(CollectError):
+            collect(ws.con, c)  # the refresh writes page 1, then fails on page 2
+        cursor, done, _, _, refreshing = cursor_state(ws.con, "mastodon", c.query)
+        assert (cursor, done, refreshing) == ("113000000000000005", False, True)
+        result = collect(ws.con, c)
+        # Page 2 brings its statuses back, page 3 nothing new: the run stops there, done.
+        assert result.resumed_from == "113000000000000005"
+        assert (result.pages, result.done) == (2, True)
+        assert srv.served("tag_page4.json") == 1  # the end of the timeline was not read again
+        assert cursor_state(ws.con, "mastodon", c.query)[4] is False

@@ -10,7 +10,9 @@ What the user can rely on (tested in ``tests/test_collect_mastodon.py`` and
 - **Resumable.** An interruption (Ctrl-C, ``kill -9``, a server that keeps failing) leaves the
   pages written before it and the cursor of the first page not written; the same command
   starts there. A collection that reached its last page is ``done``; running it again starts
-  from the newest page and stops at the first page that brings nothing new.
+  from the newest page and stops at the first page that brings nothing new (``refreshing``,
+  kept across an interruption of that run, so that its resumption stops there too rather than
+  reading the whole history again).
 - **Never twice.** Event ids are the platform's (``mastodon:<uri>``, ``bluesky:<at-uri>``), so
   a page read again (after a crash between the response and the commit, or in a later run)
   counts its rows as duplicates.
@@ -54,38 +56,44 @@ class CollectResult:
 
 
 def cursor_state(con: duckdb.DuckDBPyConnection, platform: str, query: str) -> tuple | None:
-    """``(cursor, done, pages, records)`` of a collection, None if it never wrote a page."""
+    """``(cursor, done, pages, records, refreshing)`` of a collection, None if it never wrote
+    a page."""
     return con.execute(
-        "SELECT cursor, done, pages, records FROM collect_cursors WHERE platform = ? AND query = ?",
+        "SELECT cursor, done, pages, records, refreshing FROM collect_cursors "
+        "WHERE platform = ? AND query = ?",
         [platform, query],
     ).fetchone()
 
 
-def _save_cursor(con: duckdb.DuckDBPyConnection, c: Collector, page: Page) -> None:
+def _save_cursor(
+    con: duckdb.DuckDBPyConnection, c: Collector, page: Page, refreshing: bool
+) -> None:
+    done = page.next_cursor is None
     con.execute(
-        """INSERT INTO collect_cursors VALUES (?, ?, ?, ?, 1, ?, now(), now())
+        """INSERT INTO collect_cursors VALUES (?, ?, ?, ?, ?, 1, ?, now(), now())
            ON CONFLICT (platform, query) DO UPDATE SET cursor = excluded.cursor,
-             done = excluded.done, pages = collect_cursors.pages + 1,
+             done = excluded.done, refreshing = excluded.refreshing,
+             pages = collect_cursors.pages + 1,
              records = collect_cursors.records + excluded.records, updated_at = now()""",
-        [c.platform, c.query, page.next_cursor, page.next_cursor is None, page.records],
+        [c.platform, c.query, page.next_cursor, done, refreshing and not done, page.records],
     )
 
 
 def _mark_done(con: duckdb.DuckDBPyConnection, c: Collector) -> None:
     con.execute(
-        """INSERT INTO collect_cursors VALUES (?, ?, NULL, true, 0, 0, now(), now())
+        """INSERT INTO collect_cursors VALUES (?, ?, NULL, true, false, 0, 0, now(), now())
            ON CONFLICT (platform, query) DO UPDATE SET cursor = NULL, done = true,
-             updated_at = now()""",
+             refreshing = false, updated_at = now()""",
         [c.platform, c.query],
     )
 
 
 def _with_cursor(
-    con: duckdb.DuckDBPyConnection, c: Collector, page: Page
+    con: duckdb.DuckDBPyConnection, c: Collector, page: Page, refreshing: bool
 ) -> Iterator[Chunk | Rejected]:
     yield from page.items
     # Runs inside import_chunks' transaction, after the page's last item: committed with it.
-    _save_cursor(con, c, page)
+    _save_cursor(con, c, page, refreshing)
 
 
 def _write_page(
@@ -94,13 +102,14 @@ def _write_page(
     page: Page,
     options: ReadOptions,
     result: CollectResult,
+    refreshing: bool,
 ) -> ImportResult | None:
     """Write one page and its cursor in one transaction; None when it was skipped."""
     try:
         return import_chunks(
             con,
             Path(page.source),
-            _with_cursor(con, c, page),
+            _with_cursor(con, c, page, refreshing),
             fmt=f"collect-{c.platform}",
             options=options,
             digest=page.digest,
@@ -112,7 +121,7 @@ def _write_page(
     # skipped, said so, and the cursor moves on so that a rerun does not stall on it.
     result.notes.append(f"{page.source}: page skipped, no record could be imported")
     con.execute("BEGIN TRANSACTION")
-    _save_cursor(con, c, page)
+    _save_cursor(con, c, page, refreshing)
     con.execute("COMMIT")
     return None
 
@@ -134,8 +143,9 @@ def collect(
     """
     c = collector
     state = cursor_state(con, c.platform, c.query)
-    refreshing = state is not None and bool(state[1])
-    start = None if state is None or refreshing else state[0]
+    finished = state is not None and bool(state[1])
+    refreshing = finished or (state is not None and bool(state[4]))
+    start = None if state is None or finished else state[0]
     result = CollectResult(c.platform, c.query, resumed_from=start, notes=list(c.notes))
     options = ReadOptions(platform=c.platform, tz=tz)
     try:
@@ -145,7 +155,7 @@ def collect(
                 _mark_done(con, c)
                 result.done, result.cursor = True, None
                 break
-            res = _write_page(con, c, page, options, result)
+            res = _write_page(con, c, page, options, result, refreshing)
             result.pages += 1
             result.records += page.records
             if res is not None:

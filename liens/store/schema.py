@@ -16,9 +16,11 @@ SCHEMA_VERSION = 2
 CANONICAL_TABLES = ("events", "accounts", "posts", "quarantine", "imports", "collect_cursors")
 
 # Where each live collection stands (liens collect): the cursor of the first page not yet
-# written, ``done`` once the last page was written. Updated in the transaction of each page.
+# written, ``done`` once the last page was written, ``refreshing`` while a run that started
+# over from the newest page (after ``done``) is under way. Updated in the transaction of each
+# page.
 COLLECT_CURSORS_DDL = """CREATE TABLE collect_cursors (
-  platform VARCHAR, query VARCHAR, cursor VARCHAR, done BOOLEAN,
+  platform VARCHAR, query VARCHAR, cursor VARCHAR, done BOOLEAN, refreshing BOOLEAN,
   pages BIGINT, records BIGINT, started_at TIMESTAMP, updated_at TIMESTAMP,
   PRIMARY KEY (platform, query))"""
 
