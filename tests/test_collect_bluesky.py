@@ -165,7 +165,8 @@ def test_app_password_logs_in_and_is_never_printed_nor_stored(tmp_path: Path):
     assert json.loads(run.stdout)["records"] == 4
     assert password not in run.stdout + run.stderr
     assert access not in run.stdout + run.stderr
-    assert password.encode() not in ws.read_bytes()
+    stored = ws.read_bytes()
+    assert password.encode() not in stored and access.encode() not in stored
 
 
 def test_without_credentials_the_public_appview_is_read_and_the_command_says_so(tmp_path: Path):
