@@ -124,7 +124,7 @@ def member_metrics(
     roles = timed("brokerage", brokerage_roles, gd, community)
     df["brokerage_role"] = roles["brokerage_role"].to_numpy()
     df["community"] = community
-    df["multiplexity"] = _multiplexity(pairs, df["account"])
+    df["multiplexity"] = _multiplexity(gu, pairs)
     facts = {
         "betweenness_method": pc["method"],
         "betweenness_pivots": pc["pivots"],
@@ -136,15 +136,17 @@ def member_metrics(
     return df[MEMBER_COLUMNS], facts
 
 
-def _multiplexity(pairs: pd.DataFrame, accounts: pd.Series) -> np.ndarray:
-    multi = (pairs["n_kinds"] >= 2).astype(float)
-    ends = pd.concat(
-        [
-            pd.DataFrame({"account": pairs["a"], "m": multi}),
-            pd.DataFrame({"account": pairs["b"], "m": multi}),
-        ]
-    )
-    return accounts.map(ends.groupby("account")["m"].mean()).to_numpy(float)
+def _multiplexity(gu: ig.Graph, pairs: pd.DataFrame) -> np.ndarray:
+    """Share of each member's ties that run through 2 or more kinds. ``gu`` is built from
+    ``pairs`` (one edge per row, in order), so both ends are read from its edge list as
+    integer vertex ids, not by matching account names. NaN for a member without a tie."""
+    multi = (pairs["n_kinds"].to_numpy() >= 2).astype(float)
+    e = np.asarray(gu.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    ends = np.concatenate([e[:, 0], e[:, 1]])
+    n = gu.vcount()
+    count = np.bincount(ends, minlength=n).astype(float)
+    hits = np.bincount(ends, weights=np.concatenate([multi, multi]), minlength=n)
+    return np.divide(hits, count, out=np.full(n, np.nan), where=count > 0)
 
 
 def network_summary(gd: ig.Graph, gu: ig.Graph, platform: str, facts: dict) -> dict:
