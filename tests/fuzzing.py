@@ -131,19 +131,22 @@ def assert_nothing_lost(ws: Workspace, folder: Path, name: str, data: bytes, fmt
     check_file(ws, path, fmt)
 
 
-def check_file(ws: Workspace, path: Path, fmt: str, *, store: bool | None = None) -> None:
+def check_file(
+    ws: Workspace, path: Path, fmt: str, *, store: bool | None = None, **options
+) -> None:
     """Check ``path`` through its reader, and for a sample of cases through ``ws`` as well.
 
-    ``store`` forces (True) or skips (False) the full import; by default one case in
-    :data:`STORE_EVERY` is imported.
+    ``options`` are those of :meth:`Workspace.import_file` (platform, delimiter, header, names,
+    columns, kinds, constants). ``store`` forces (True) or skips (False) the full import; by
+    default one case in :data:`STORE_EVERY` is imported.
     """
-    counts = check_read(fmt, path)
+    counts = check_read(fmt, path, ReadOptions(**options))
     if store is None:
         store = next(_cases) % STORE_EVERY == 0
     if not store:
         return
     try:
-        res = ws.import_file(path, format=fmt)
+        res = ws.import_file(path, format=fmt, **options)
     except SourceError as e:
         # Refused as a whole: the reader refused it too, or gave nothing the store could keep.
         refused = counts is None or counts.read == 0 or "no record could be imported" in e.message

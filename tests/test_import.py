@@ -16,6 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 import zstandard
+from fuzzing import FUZZ_EXAMPLES, check_file, mutate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from liens.api import Workspace
 from liens.errors import LiensError, SourceError, WorkspaceError
@@ -513,3 +516,65 @@ def test_read_equals_accepted_plus_duplicate_plus_quarantined_on_a_mixed_file(ws
     assert_accounting(res)
     assert (res.accepted, res.duplicate, res.quarantined) == (50, 5, 3)
     assert set(ws.quarantine().field) == {"created_at", "kind"}
+
+
+# -- fuzzing the generic readers --------------------------------------------------------------
+
+REDDIT_MAPPING = dict(
+    platform="reddit",
+    columns={"event_id": "id", "actor": "author", "created_at": "created_utc", "text": "body"},
+    constants={"kind": "comment"},
+)
+
+
+def mutated_lines(data: st.DataObject, lines: list[str]) -> str:
+    """Lines dropped, cut, doubled or replaced with garbage (quotes and delimiters included)."""
+    lines = list(lines)
+    garbage = st.text(alphabet=st.sampled_from(list(" ,\"'\\\t{}[]:01aé\x00")), max_size=30)
+    for _ in range(data.draw(st.integers(1, 5))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        op = data.draw(st.sampled_from(["cut", "garbage", "drop", "double"]))
+        if op == "cut":
+            lines[i] = lines[i][: data.draw(st.integers(0, len(lines[i])))]
+        elif op == "garbage":
+            lines.insert(i, data.draw(garbage))
+        elif op == "drop" and len(lines) > 1:
+            del lines[i]
+        elif op == "double":
+            lines.insert(i, lines[i])
+    return "\n".join(lines) + "\n"
+
+
+FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_csv_with_a_mapping(fuzz_ws, tmp_path_factory, data):
+    with gzip.open(HIGGS, "rt") as fh:
+        lines = [next(fh).rstrip("\n") for _ in range(40)]
+    p = tmp_path_factory.mktemp("fuzz") / "higgs.txt"
+    p.write_text(mutated_lines(data, lines))
+    check_file(fuzz_ws, p, "csv", **HIGGS_OPTIONS)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_canonical_csv(fuzz_ws, tmp_path_factory, data):
+    lines = SE_CSV.read_text(encoding="utf-8").splitlines()[:40]
+    p = tmp_path_factory.mktemp("fuzz") / "comments.csv"
+    p.write_text(lines[0] + "\n" + mutated_lines(data, lines[1:]))
+    check_file(fuzz_ws, p, "csv")
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_json_lines_with_a_mapping(fuzz_ws, tmp_path_factory, data):
+    raw = zstandard.ZstdDecompressor().decompress(REDDIT.read_bytes()).decode()
+    lines = raw.splitlines()[:40]
+    for _ in range(data.draw(st.integers(0, 3))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        lines[i] = json.dumps(mutate(data, json.loads(lines[i])))
+    p = tmp_path_factory.mktemp("fuzz") / "comments.jsonl"
+    p.write_text(mutated_lines(data, lines))
+    check_file(fuzz_ws, p, "jsonl", **REDDIT_MAPPING)
