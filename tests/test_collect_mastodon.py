@@ -246,7 +246,8 @@ def test_wrong_options_give_one_line_and_exit_1(tmp_path: Path):
     assert bad.returncode == 1 and "--instance" in bad.stderr and "Traceback" not in bad.stderr
 
 
-def test_kill_9_between_pages_resumes_from_the_last_written_page(tmp_path: Path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_kill_9_or_ctrl_c_between_pages_resumes_from_the_last_written_page(tmp_path: Path, sig):
     ws = tmp_path / "w.duckdb"
     with RecordedServer("mastodon") as srv:
         srv.fail("tag_page3.json", "hang")
@@ -262,8 +263,10 @@ def test_kill_9_between_pages_resumes_from_the_last_written_page(tmp_path: Path)
             else:
                 asked.wait(0.05)
         assert asked.is_set(), proc.communicate()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)
+        if sig == signal.SIGINT:  # Ctrl-C: exit 130, no traceback
+            assert proc.returncode == 130 and "Traceback" not in stderr.decode()
         run = liens("collect", "mastodon", "--instance", srv.base, "--hashtag", "fediverse",
                     "-w", str(ws), "--json")  # fmt: skip
     assert run.returncode == 0, run.stderr
