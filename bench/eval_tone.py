@@ -139,7 +139,43 @@ def main() -> int:
         fn()
         elapsed = time.process_time() - start
         print(f"  {label:32s} {len(texts) / elapsed:8.0f} texts/s  ({len(texts)} texts)")
+    long_texts()
     return 0
+
+
+def long_texts() -> None:
+    """Speed on long texts: the bundled demo's posts and comments, whole and cut.
+
+    Scores them (language detected, tone, attack) reading every character, then reading the
+    first ``tone.MAX_CHARS`` as liens does, and counts the tone labels that differ.
+    """
+    import re
+
+    from liens.analysis import language, tone
+    from liens.sources.stackexchange import DEMO_DIR
+
+    bodies = pd.read_parquet(DEMO_DIR / "posts.parquet", columns=["Body"]).Body
+    comments = pd.read_parquet(DEMO_DIR / "comments.parquet", columns=["Text"]).Text
+    tags = re.compile(r"<[^>]+>")
+    texts = [tags.sub(" ", t) for t in bodies.dropna()] + comments.dropna().tolist()
+    lengths = np.array([len(t) for t in texts])
+    print(
+        f"\n== Speed on long texts (bundled demo posts and comments: {len(texts)} texts, median "
+        f"{np.median(lengths):.0f} characters, 90th percentile {np.percentile(lengths, 90):.0f})"
+    )
+    cap, lang_cap = tone.MAX_CHARS, language._MAX_CHARS
+    labels = {}
+    for name, limit in [("every character", 10**9), (f"first {cap} characters", cap)]:
+        tone.MAX_CHARS = language._MAX_CHARS = limit
+        start = time.process_time()
+        langs = detect_language(texts)
+        labels[name] = score_tone(texts, langs).tone_label.tolist()
+        score_attack(texts, langs)
+        elapsed = time.process_time() - start
+        print(f"  {name:32s} {len(texts) / elapsed:8.0f} texts/s (language, tone and attack)")
+    tone.MAX_CHARS, language._MAX_CHARS = cap, lang_cap
+    a, b = labels.values()
+    print(f"  tone labels that differ: {sum(x != y for x, y in zip(a, b, strict=True))}")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ _MIN_LETTERS = 3
 _NOISE = re.compile(r"https?://\S+|\bhttps?\b|www\.\S+|@\w+|\bRT\b|#", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _LETTER = re.compile(r"[^\W\d_]")
+# The opening of a long text tells its language; byte n-gram counting is linear in length.
+_MAX_CHARS = 1000
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +68,8 @@ def detect_language(texts: Sequence[str | None]) -> list[str | None]:
 
     Notes
     -----
-    Short texts are hard: a three-word tweet may be called Tagalog. The confidence floor trades
+    Only the first 1,000 characters are read. Short texts are hard: a three-word tweet may
+    be called Tagalog. The confidence floor trades
     coverage for accuracy; on French and English tweets it abstains on 0.3-10 % of texts.
     Speed: about 10,000 tweets per second on one core.
 
@@ -86,7 +89,7 @@ def detect_language(texts: Sequence[str | None]) -> list[str | None]:
         if not isinstance(text, str):
             out.append(None)
             continue
-        cleaned = _clean(text)
+        cleaned = _clean(text[:_MAX_CHARS])
         if len(_LETTER.findall(cleaned)) < _MIN_LETTERS:
             out.append(None)
             continue
