@@ -28,7 +28,7 @@ def main() -> None:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted: the file being imported was not written")
+        err.print("interrupted: the file or page being written was rolled back; the rest is kept")
         sys.exit(130)
 
 
