@@ -1,0 +1,153 @@
+"""Complaints addressed to a brand: the scorer on hand-labelled real texts, the event_tone
+cache, reputation counts, the complaint share of alarms and the crisis stream's default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_crisis import brand, fake_scorer  # noqa: F401  (the fixture is used by name)
+
+from liens.analysis import AnalysisParams, crisis, reputation
+from liens.analysis.complaints import THRESHOLD, score_complaints
+
+LABELS = Path(__file__).parent / "fixtures" / "complaints" / "labels.csv"
+
+
+@pytest.fixture(scope="module")
+def labelled() -> pd.DataFrame:
+    df = pd.read_csv(LABELS, dtype=str, keep_default_na=False)
+    return df[df.text != ""].reset_index(drop=True)  # rows whose text may be redistributed
+
+
+def _row(labelled: pd.DataFrame, item: str) -> pd.Series:
+    return labelled.set_index("item").loc[item]
+
+
+def test_every_french_and_english_text_gets_a_score_in_0_1_and_its_cues(labelled):
+    scored = score_complaints(labelled.text.tolist(), labelled.lang.tolist())
+    assert len(scored) == len(labelled)
+    s = scored["complaint_score"]
+    assert s.notna().all() and ((s >= 0) & (s <= 1)).all()
+    flagged = scored[scored["is_complaint"].astype(bool)]
+    assert (flagged["complaint_score"] >= THRESHOLD).all()
+    # a flagged text always says why, with a grievance among its cues
+    assert flagged["complaint_cues"].str.contains("grievance: ").all()
+    # languages not modelled and empty texts get no score rather than a guess
+    other = score_complaints(["Il treno è in ritardo", "", None], ["it", "fr", "en"])
+    assert other["complaint_score"].isna().all() and other["is_complaint"].isna().all()
+
+
+def test_a_grievance_about_the_company_is_a_complaint_and_a_headline_is_not(labelled):
+    # "Que dit la compagnie de chemin de fer responsable ... Si silence, pourquoi?" (labelled 1)
+    text = _row(labelled, "2013_Lac_Megantic_train_crash/353520276488716289")
+    assert text["complaint"] == "1"
+    scored = score_complaints([text["text"]], ["fr"]).iloc[0]
+    assert scored["is_complaint"] and "target: la compagnie" in scored["complaint_cues"]
+    # the same grievance without the company is below the threshold
+    alone = score_complaints(["Si silence, pourquoi?"], ["fr"]).iloc[0]
+    assert not alone["is_complaint"]
+
+
+def test_the_brand_name_given_as_a_target_raises_the_score(labelled):
+    # "RT ... l'attitude de MMA frustre la population http://..." (labelled 1): MMA is no
+    # company the lists know; given as the brand's name it counts as the target
+    text = _row(labelled, "2013_Lac_Megantic_train_crash/354341168890384386")
+    assert text["complaint"] == "1"
+    before = score_complaints([text["text"]], ["fr"]).iloc[0]
+    after = score_complaints([text["text"]], ["fr"], targets=["@MMA"]).iloc[0]
+    assert not before["is_complaint"] and after["is_complaint"]
+    assert after["complaint_score"] > before["complaint_score"]
+    assert "target: mma" in after["complaint_cues"] and "headline" in after["complaint_cues"]
+
+
+def test_event_tone_scores_complaints_and_completes_an_older_cache(brand):  # noqa: F811
+    con = brand.con
+    params = AnalysisParams(options={"owned": ["hotel"], "tone_scorer": fake_scorer})
+    reputation.run(con, params)
+    cols = {r[0] for r in con.execute("DESCRIBE event_tone").fetchall()}
+    assert {"complaint_score", "is_complaint"} <= cols
+    stored = con.execute(
+        "SELECT t.complaint_score, e.text FROM event_tone t JOIN events e USING (event_id)"
+    ).df()
+    expected = score_complaints(stored["text"].tolist(), ["fr"] * len(stored), targets=["hotel"])
+    assert stored["complaint_score"].tolist() == pytest.approx(expected["complaint_score"].tolist())
+    # a cache written before complaints existed: the columns are added and filled in place,
+    # without calling the tone model again
+    con.execute("ALTER TABLE event_tone DROP COLUMN is_complaint")
+    con.execute("ALTER TABLE event_tone DROP COLUMN complaint_score")
+    calls = []
+    params.options["tone_scorer"] = lambda t, la=None: calls.append(len(t)) or fake_scorer(t, la)
+    res = reputation.run(con, params)
+    assert calls == []
+    again = con.execute("SELECT count(*) FROM event_tone WHERE complaint_score IS NULL").fetchone()
+    assert again[0] == 0
+    assert "complaints" in res["reputation_daily"] and "complaints" in res["reputation_accounts"]
+
+
+def test_reputation_counts_the_complaints_per_day_and_speaker(brand):  # noqa: F811
+    con = brand.con
+    params = AnalysisParams(options={"owned": ["hotel"], "tone_scorer": fake_scorer})
+    reputation.run(con, params)
+    # mark bob's first text a complaint, as the scorer would for a stronger grievance
+    con.execute(
+        """UPDATE event_tone SET is_complaint = true WHERE event_id IN
+           (SELECT event_id FROM events WHERE text = 'Service honteux, plus jamais')"""
+    )
+    daily = reputation.reputation_daily(con, params).query("dimension == 'all'")
+    may1 = daily.set_index("day").loc[pd.Timestamp("2024-05-01")]
+    assert may1["complaints"] == 1 and may1["complaint_share"] == pytest.approx(1 / 4)
+    accounts = reputation.reputation_accounts(con, params).set_index("account")
+    assert accounts.loc["bob", "complaints"] == 1 and accounts.loc["ana", "complaints"] == 0
+
+
+def test_alarms_carry_the_complaint_share_of_their_window(brand):  # noqa: F811
+    con = brand.con
+    params = AnalysisParams(
+        options={"owned": ["hotel"], "tone_scorer": fake_scorer, "crisis_stream": "mentions"}
+    )
+    reputation.run(con, params)
+    con.execute(
+        """UPDATE event_tone SET is_complaint = (e.text = 'Toujours aussi nul')
+           FROM events e WHERE e.event_id = event_tone.event_id"""
+    )
+    sql, args, _ = crisis.stream_query(con, params, "mentions")
+    alarms = pd.DataFrame(
+        {
+            "alarm_id": ["a"],
+            "bin_start": [pd.Timestamp("2024-05-01 10:00")],
+            "episode_end": [pd.Timestamp("2024-05-01 12:00")],
+        }
+    )
+    out = crisis.alarm_complaints(con, alarms, sql, args, params).iloc[0]
+    # window 08:00-12:00: ana 09:00, bob 10:00 and 11:00 (zoe talks to ana, the hotel's reply
+    # is its own): one of the three is a complaint
+    assert (out["window_events"], out["complaints"]) == (3, 1)
+    assert out["complaint_share"] == pytest.approx(1 / 3)
+
+
+def test_with_no_brand_marked_the_crisis_stream_is_the_communitys_negative_talk(brand):  # noqa: F811
+    con = brand.con
+    # no tones yet: nothing to watch, so no alarm rather than alarms on every busy hour
+    sql, args, stream = crisis.stream_query(con, AnalysisParams(), "auto")
+    assert stream == "none"
+    assert con.execute(f"SELECT count(*) FROM ({sql})", args).fetchone()[0] == 0
+    reputation.run(con, AnalysisParams(options={"tone_scorer": fake_scorer}))
+    sql, args, stream = crisis.stream_query(con, AnalysisParams(), "auto")
+    assert stream == "community"
+    texts = sorted(r[0] for r in con.execute(f"SELECT text FROM ({sql})", args).fetchall())
+    negative = sorted(t for t, label in TONES_OF_ROWS if label == "negative")
+    assert texts == negative
+
+
+TONES_OF_ROWS = [
+    ("Merci pour l'accueil, parfait", "positive"),
+    ("Service honteux, plus jamais", "negative"),
+    ("Toujours aussi nul", "negative"),
+    ("Chambre sale et personnel odieux", "negative"),
+    ("Super séjour, je recommande", "positive"),
+    ("Quelle heure pour le petit déjeuner ?", "neutral"),
+    ("Désolés, écrivez-nous en privé", None),
+    ("Toujours aussi nul", "negative"),
+]
