@@ -832,6 +832,20 @@ GLOSSARY: dict[str, dict[str, str]] = {
         "fr": "Textes que le modèle lit comme hostiles (insulte, menace, harcèlement), quel que "
         "soit leur ton.",
     },
+    "complaints": {
+        "en": "Texts read as complaints addressed to a brand (service failure, delay, refund, "
+        "broken product, no answer…): a grievance cue with a company, a product or the writer "
+        "as a customer (complaint score ≥ 0.5; liens/analysis/complaints.py).",
+        "fr": "Textes lus comme des réclamations adressées à une marque (panne, retard, "
+        "remboursement, produit défectueux, pas de réponse…) : un indice de grief avec une "
+        "entreprise, un produit ou l’auteur en client (score ≥ 0,5 ; "
+        "liens/analysis/complaints.py).",
+    },
+    "complaint_share": {
+        "en": "Complaints / texts scored (for an alarm: among the stream's events of its window).",
+        "fr": "Réclamations / textes notés (pour une alarme : parmi les événements du flux "
+        "de sa fenêtre).",
+    },
     "net_tone": {
         "en": "Mean over the account's texts of +1 (positive), 0 (neutral) and −w (negative), w "
         "the negative weight: below 0 a detractor, above 0 a defender (2 texts at least).",
