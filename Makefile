@@ -35,8 +35,10 @@ browser:
 bench: setup
 	$(PY) -m bench
 
+## make fuzz: 10,000 cases per importer, each read by its reader; 100 of them (per test) also
+## imported into a workspace (LIENS_FUZZ_STORE_CASES). Prints the slowest tests at the end.
 fuzz: setup
-	LIENS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q -k fuzz -p no:cacheprovider
+	LIENS_FUZZ_EXAMPLES=10000 $(PY) -m pytest -q -k fuzz -p no:cacheprovider --durations=30
 
 clean:
 	rm -rf $(VENV) liens-demo build *.egg-info .pytest_cache .ruff_cache
