@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from liens.api import Workspace
 from liens.errors import SourceError
 
 EXPORT = Path(__file__).parent / "fixtures" / "linkedin" / "export"
@@ -95,6 +97,45 @@ def test_connections_in_the_older_layout_without_url(ws, tmp_path):
     assert kinds(ws) == {"follow": 2 * len(rows("Connections.csv"))}
     days = ws.sql("SELECT DISTINCT strftime(created_at, '%d %b %Y') d FROM events").d
     assert set(days) == {r["Connected On"] for r in rows("Connections.csv")}
+
+
+def linkedin_zip(path: Path, method: int = zipfile.ZIP_DEFLATED) -> Path:
+    """The fixture export zipped as LinkedIn sends it: the CSV files at the root, beside
+    folders of other data."""
+    with zipfile.ZipFile(path, "w", compression=method) as zf:
+        for f in sorted(EXPORT.glob("*.csv")):
+            zf.writestr(f.name, f.read_bytes())
+        zf.writestr("Jobs/Job Applications.csv", "Application Date,Contact Email\n")
+        zf.writestr("Rich_Media.txt", "not read")
+    return path
+
+
+def test_the_zipped_export_gives_the_rows_of_its_folder(ws, tmp_path):
+    zipped = linkedin_zip(tmp_path / "Basic_LinkedInDataExport_11-14-2022.zip")
+    res = ws.import_file(zipped)
+    assert res.format == "linkedin"
+    with Workspace(tmp_path / "folder.duckdb") as ref:
+        folder = ref.import_file(EXPORT)
+        expected = ref.sql("SELECT * EXCLUDE (source_file, import_id) FROM events ORDER BY 1")
+    assert (res.read, res.accepted, res.quarantined) == (
+        folder.read,
+        folder.accepted,
+        folder.quarantined,
+    )
+    got = ws.sql("SELECT * EXCLUDE (source_file, import_id) FROM events ORDER BY 1")
+    assert got.equals(expected)
+
+
+def test_a_damaged_member_of_the_zipped_export_is_named(ws, tmp_path):
+    zipped = linkedin_zip(tmp_path / "export.zip", method=zipfile.ZIP_STORED)
+    raw = bytearray(zipped.read_bytes())
+    at = raw.index(b"Trinquand")  # in Connections.csv, stored as it is
+    raw[at] = ord("X")
+    zipped.write_bytes(bytes(raw))
+    with pytest.raises(SourceError, match="damaged or cut") as err:
+        ws.import_file(zipped)
+    assert err.value.path == f"{zipped}/Connections.csv"
+    assert ws.sql("SELECT count(*) n FROM events").n[0] == 0
 
 
 def test_a_row_without_date_is_rejected_with_line_and_field(ws, tmp_path):

@@ -26,7 +26,9 @@ Profile.csv       First Name, Last Name, Headline, ...     the owner's ``account
 ================  =======================================  ====================================
 
 Each file's kind is told by the columns its header names, in any order and with others beside
-them (older exports have no URL column in ``Connections.csv``; newer ones add columns).
+them (older exports have no URL column in ``Connections.csv``; newer ones add columns). The
+``.zip`` LinkedIn sends is read as it is: its CSV members, in memory (they are small); a
+damaged member raises a :class:`~liens.errors.SourceError` naming it (``<zip>/messages.csv``).
 
 Accounts are the public profile's slug (``https://www.linkedin.com/in/jdupont`` ->
 ``jdupont``), else the name. The export's owner is ``--set actor=SLUG``, else the sender of
@@ -43,7 +45,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import posixpath
 import re
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -51,7 +56,7 @@ from pathlib import Path
 from liens.errors import SourceError
 from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
-from liens.sources.files import check_readable, open_text
+from liens.sources.files import check_readable, is_zip, open_text
 
 __all__ = ["LinkedInReader", "profile_slug"]
 
@@ -86,7 +91,37 @@ def _kind_of(line: str) -> str | None:
 def _rows(path: Path) -> tuple[str | None, list[tuple[int, dict[str, str], str]]]:
     """The file's kind and its rows as (line, row, raw), the ``Notes:`` preamble skipped."""
     with open_text(path) as fh:
-        lines = fh.read().splitlines(keepends=True)
+        return _parse(fh.read())
+
+
+def _zip_rows(path: Path) -> dict[str, tuple[str, list[tuple[int, dict[str, str], str]]]]:
+    """The kind, member name and rows of each CSV file of a zipped export (read in memory:
+    the CSV files of an export are small; its other members are never read)."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SourceError(f"not a readable zip ({exc})", path=path) from None
+    parsed: dict[str, tuple[str, list[tuple[int, dict[str, str], str]]]] = {}
+    with zf:
+        for info in zf.infolist():
+            if info.is_dir() or not info.filename.lower().endswith(".csv"):
+                continue
+            try:
+                text = zf.read(info).decode("utf-8-sig", errors="replace")
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                    NotImplementedError) as exc:  # fmt: skip
+                raise SourceError(
+                    f"this member of the zip is damaged or cut ({exc}); nothing was imported",
+                    path=f"{path}/{info.filename}",
+                ) from None
+            kind, rows = _parse(text)
+            if kind and kind not in parsed:
+                parsed[kind] = (info.filename, rows)
+    return parsed
+
+
+def _parse(text: str) -> tuple[str | None, list[tuple[int, dict[str, str], str]]]:
+    lines = text.splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines[:20]) if _kind_of(line)), None)
     if start is None:
         return None, []
@@ -149,14 +184,21 @@ class LinkedInReader:
 
     name = "linkedin"
     description = (
-        "LinkedIn data export: the folder, or Connections.csv, Shares.csv, Comments.csv, "
-        "Reactions.csv, messages.csv"
+        "LinkedIn data export: the downloaded .zip, the folder, or Connections.csv, Shares.csv, "
+        "Comments.csv, Reactions.csv, messages.csv"
     )
 
     def sniff(self, path: Path, head: bytes) -> bool:
         path = Path(path)
         if path.is_dir():
             return (path / "Connections.csv").is_file() or (path / "messages.csv").is_file()
+        if is_zip(path):
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    names = {posixpath.basename(n).lower() for n in zf.namelist()}
+            except (zipfile.BadZipFile, OSError):
+                return False
+            return bool(names & {"connections.csv", "messages.csv"})
         text = head.decode("utf-8", "replace")
         if text.lstrip("\ufeff").startswith("Notes:"):
             return any(_kind_of(line) for line in text.splitlines()[:20])
@@ -171,13 +213,16 @@ class LinkedInReader:
         """Stream the export's files as events and accounts (see the module doc)."""
         path = Path(path)
         check_readable(path)
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if (
-            path.is_dir()) else [path]  # fmt: skip
-        parsed = {}
-        for f in files:
-            kind, rows = _rows(f)
-            if kind:
-                parsed[kind] = (f, rows)
+        parsed: dict[str, tuple[str, list[tuple[int, dict[str, str], str]]]] = {}
+        if is_zip(path):
+            parsed = _zip_rows(path)
+        else:
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv") if (
+                path.is_dir()) else [path]  # fmt: skip
+            for f in files:
+                kind, rows = _rows(f)
+                if kind:
+                    parsed[kind] = (f.name, rows)
         if not parsed:
             raise SourceError("no LinkedIn export file here (Connections.csv, messages.csv...)",
                               path=path)  # fmt: skip
@@ -194,8 +239,8 @@ class LinkedInReader:
         out = Rows(options.batch_rows, options.platform or "linkedin")
         for kind in ("profile", "connections", "shares", "comments", "reactions", "messages"):
             if kind in parsed:
-                file, rows = parsed[kind]
-                yield from getattr(self, f"_{kind}")(rows, owner, file.name, out)
+                name, rows = parsed[kind]
+                yield from getattr(self, f"_{kind}")(rows, owner, name, out)
                 yield from out.flush(force=True)
 
     # one method per file ---------------------------------------------------------------
