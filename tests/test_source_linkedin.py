@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
+from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -187,3 +187,21 @@ def mutated(draw) -> tuple[str, bytes]:
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, case):
     folder = tmp_path_factory.mktemp("fuzz")
     assert_nothing_lost(fuzz_ws, folder, case[0], case[1], "linkedin")
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=mutated(), data=st.data())
+def test_fuzz_zipped_export(fuzz_ws, tmp_path_factory, case, data):
+    name, body = case
+    p = tmp_path_factory.mktemp("fuzz") / "export.zip"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(EXPORT.glob("*.csv")):
+            zf.writestr(f.name, body if f.name == name else f.read_bytes())
+    raw = bytearray(p.read_bytes())
+    for _ in range(data.draw(st.integers(0, 2))):
+        if data.draw(st.booleans()):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        else:
+            del raw[data.draw(st.integers(1, len(raw))) :]
+    p.write_bytes(bytes(raw))
+    check_file(fuzz_ws, p, "linkedin")
