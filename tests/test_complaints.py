@@ -3,6 +3,7 @@ cache, reputation counts, the complaint share of alarms and the crisis stream's 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -151,3 +152,43 @@ TONES_OF_ROWS = [
     ("Désolés, écrivez-nous en privé", None),
     ("Toujours aussi nul", "negative"),
 ]
+
+
+# -- the bundled demo: no brand marked --------------------------------------------------------
+
+
+def test_the_demo_watches_the_communitys_negative_talk_not_all_activity(demo_con):
+    streams = {r[0] for r in demo_con.execute("SELECT DISTINCT stream FROM alarms").fetchall()}
+    assert streams <= {"community"}
+    # every alarm's count is the negative replies and comments of its first hour
+    a = demo_con.execute("SELECT bin_start, count FROM alarms ORDER BY alarm_at LIMIT 1").df()
+    assert len(a) == 1  # a few alarms in six years, not hundreds: see the next assertion
+    assert demo_con.execute("SELECT count(*) FROM alarms").fetchone()[0] < 20
+    n = demo_con.execute(
+        """SELECT count(*) FROM events e JOIN event_tone t USING (event_id)
+           WHERE t.tone_label = 'negative'
+             AND e.kind IN ('reply', 'comment', 'mention', 'quote')
+             AND e.created_at >= ? AND e.created_at < ? + INTERVAL 1 HOUR""",
+        [a["bin_start"].iloc[0], a["bin_start"].iloc[0]],
+    ).fetchone()[0]
+    assert n == a["count"].iloc[0]
+
+
+def test_the_report_shows_complaints_and_the_top_complainers(demo_con, demo_pages):
+    total = demo_con.execute(
+        "SELECT sum(complaints) FROM reputation_daily WHERE dimension = 'all'"
+    ).fetchone()[0]
+    top = demo_con.execute(
+        """SELECT account, complaints FROM reputation_accounts WHERE complaints > 0
+           ORDER BY complaints DESC, mentions DESC, account LIMIT 10"""
+    ).fetchall()
+    assert total > 0 and top
+    for lang, word in (("en", "Complaints"), ("fr", "Réclamations")):
+        page = demo_pages[lang]
+        part = page.split('id="reputation"', 1)[1]
+        assert word in part and 'id="no-brand"' in part
+        table = part.split('id="rep-complainers"', 1)[1].split("</table>", 1)[0]
+        body = table.split("<tbody>", 1)[1]
+        trs = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
+        counts = [int(re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)[1]) for tr in trs]
+        assert counts == [c for _, c in top]

@@ -45,11 +45,19 @@ def negative_weight(con: duckdb.DuckDBPyConnection) -> float:
     return round(float(row[0]), 3) if row and row[0] is not None else NEGATIVE_WEIGHT
 
 
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    # tables written by an older liens lack the complaint columns: the section still renders
+    return column in {r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()}
+
+
 def negative_monthly(con: duckdb.DuckDBPyConnection, w: float) -> pd.DataFrame:
-    """Per month: texts scored, negative, attacks, negative share and tone-weighted share."""
+    """Per month: texts scored, negative, attacks, complaints, the negative, tone-weighted and
+    complaint shares."""
+    complaints = "sum(complaints)" if _has_column(con, "reputation_daily", "complaints") else "NULL"
     return con.execute(
-        """SELECT date_trunc('month', day) AS month, sum(mentions) AS mentions,
+        f"""SELECT date_trunc('month', day) AS month, sum(mentions) AS mentions,
              sum(negative) AS negative, sum(attacks) AS attacks,
+             {complaints} AS complaints, {complaints} / sum(mentions) AS complaint_share,
              sum(negative) / sum(mentions) AS negative_share,
              ? * sum(negative) / (? * sum(negative) + sum(mentions) - sum(negative))
                AS weighted_negative_share
@@ -63,7 +71,10 @@ def _chart(ctx: ReportContext, monthly: pd.DataFrame):
     t = ctx.locale.t
     fig = go.Figure()
     for col, color, dash in (("weighted_negative_share", "#d62828", "solid"),
-                             ("negative_share", "#f4a261", "dot")):  # fmt: skip
+                             ("negative_share", "#f4a261", "dot"),
+                             ("complaint_share", "#6a4c93", "dash")):  # fmt: skip
+        if monthly[col].isna().all():
+            continue
         fig.add_trace(
             go.Scatter(
                 x=monthly["month"], y=monthly[col], name=t(f"col.{col}"), mode="lines",
@@ -74,6 +85,17 @@ def _chart(ctx: ReportContext, monthly: pd.DataFrame):
     fig.update_layout(yaxis={"tickformat": ".0%", "rangemode": "tozero"},
                       legend={"orientation": "h"})  # fmt: skip
     return ctx.chart(fig, height=320)
+
+
+def _complainers(con, names: dict[str, str]) -> list[dict]:
+    """The accounts with the most complaints, most first (none when the column is absent)."""
+    if not _has_column(con, "reputation_accounts", "complaints"):
+        return []
+    df = con.execute(
+        f"""SELECT * FROM reputation_accounts WHERE complaints > 0
+            ORDER BY complaints DESC, mentions DESC, account LIMIT {TOP_ACCOUNTS}"""
+    ).df()
+    return [{**r, "name": names.get(r["account"], r["account"])} for r in df.to_dict("records")]
 
 
 def _accounts(con, role: str, names: dict[str, str]) -> tuple[list[dict], int]:
@@ -172,6 +194,7 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
     names = display_names(con)
     w = negative_weight(con)
     monthly = negative_monthly(con, w)
+    complaints = monthly["complaints"].sum() if monthly["complaints"].notna().any() else None
     totals = con.execute(
         """SELECT sum(mentions), sum(negative), sum(attacks), any_value(scope)
            FROM reputation_daily WHERE dimension = 'all'"""
@@ -187,6 +210,9 @@ def gather(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, Any]
         "mentions": int(mentions),
         "negative": int(negative),
         "attacks": int(totals[2] or 0),
+        "complaints": None if complaints is None else int(complaints),
+        "complaint_share": complaints / mentions if complaints is not None and mentions else None,
+        "complainers": _complainers(con, names),
         "scope": totals[3] or "all",
         "negative_share": negative / mentions if mentions else None,
         "weighted_share": w * negative / (w * negative + mentions - negative) if mentions else None,
