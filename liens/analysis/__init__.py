@@ -66,7 +66,7 @@ ANALYSES: list[Analysis] = [
     ),
     Analysis(
         "reputation",
-        "share of negative over time, detractors and defenders",
+        "share of negative and of complaints over time, detractors and defenders",
         "liens.analysis.reputation",
     ),
     Analysis(
