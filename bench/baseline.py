@@ -67,7 +67,8 @@ def load(ds: Dataset, workdir: Path) -> int:
     kind = df["kind"].str.strip().str.lower()
     df["kind"] = kind.map(KIND_ALIASES).fillna(kind)
     ts = df["created_at"]
-    if ts.dtype == object and ts.str.fullmatch(r"\d{9,10}").all():
+    # pandas 3 reads text as the "str" dtype, not object: test for text, not for object
+    if pd.api.types.is_string_dtype(ts) and ts.str.fullmatch(r"\d{9,10}").all():
         df["created_at"] = pd.to_datetime(ts.astype(np.int64), unit="s")
     else:
         df["created_at"] = pd.to_datetime(ts, utc=True).dt.tz_localize(None)
