@@ -7,13 +7,15 @@ Expected values are computed here with ``json`` from the fixtures (see
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import pytest
-from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
+from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from liens.api import Workspace
 from liens.errors import SourceError
 from liens.sources.meta import fix_mojibake
 
@@ -98,6 +100,45 @@ def test_one_file_alone_and_reimport_adds_nothing(ws):
     assert first.format == "meta" and again.accepted == 0 and again.duplicate == first.read
 
 
+def meta_zip(path: Path, folder: Path, method: int = zipfile.ZIP_DEFLATED) -> Path:
+    """An export folder zipped as Meta sends it (``facebook-<name>-<date>.zip``), with a media
+    file and a settings file that hold no interactions."""
+    with zipfile.ZipFile(path, "w", compression=method) as zf:
+        for f in sorted(folder.rglob("*.json")):
+            zf.writestr(str(f.relative_to(folder)), f.read_bytes())
+        zf.writestr("media/photos/1.jpg", b"\xff\xd8\xff\xe0")
+        zf.writestr("preferences/settings.json", '{"settings_v2": []}')
+    return path
+
+
+@pytest.mark.parametrize("folder", [FB, IG], ids=["facebook", "instagram"])
+def test_the_zipped_export_gives_the_rows_of_its_folder(ws, tmp_path, folder):
+    zipped = meta_zip(tmp_path / f"{folder.name}-export-2024-03-07.zip", folder)
+    res = ws.import_file(zipped)
+    assert res.format == "meta"
+    with Workspace(tmp_path / "folder.duckdb") as ref:
+        expected_res = ref.import_file(folder)
+        expected = ref.sql("SELECT * EXCLUDE (source_file, import_id) FROM events ORDER BY 1")
+        owned = ref.sql("SELECT account_id FROM accounts WHERE owned").account_id.tolist()
+    assert (res.read, res.accepted) == (expected_res.read, expected_res.accepted)
+    assert ws.sql("SELECT * EXCLUDE (source_file, import_id) FROM events ORDER BY 1").equals(
+        expected
+    )
+    assert ws.sql("SELECT account_id FROM accounts WHERE owned").account_id.tolist() == owned
+
+
+def test_a_damaged_member_of_the_zipped_export_is_named(ws, tmp_path):
+    zipped = meta_zip(tmp_path / "export.zip", FB, method=zipfile.ZIP_STORED)
+    raw = bytearray(zipped.read_bytes())
+    at = raw.index(b'"comments_v2"') + 2  # inside comments.json, stored as it is
+    raw[at] = ord("X")
+    zipped.write_bytes(bytes(raw))
+    with pytest.raises(SourceError, match="damaged or cut") as err:
+        ws.import_file(zipped)
+    assert err.value.path == f"{zipped}/comments_and_reactions/comments.json"
+    assert ws.sql("SELECT count(*) n FROM events").n[0] == 0
+
+
 def test_an_entry_without_timestamp_is_rejected(ws, tmp_path):
     doc = load(FB / "friends_and_followers" / "following.json")
     doc["following_v3"].append({"name": "Sans date"})
@@ -152,3 +193,21 @@ def mutated(draw) -> tuple[str, bytes]:
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, case):
     folder = tmp_path_factory.mktemp("fuzz")
     assert_nothing_lost(fuzz_ws, folder, case[0], case[1], "meta")
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=mutated(), data=st.data())
+def test_fuzz_zipped_export(fuzz_ws, tmp_path_factory, case, data):
+    name, body = case
+    p = tmp_path_factory.mktemp("fuzz") / "export.zip"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for f in sorted(FB.rglob("*.json")):
+            zf.writestr(str(f.relative_to(FB)), body if f.name == name else f.read_bytes())
+    raw = bytearray(p.read_bytes())
+    for _ in range(data.draw(st.integers(0, 2))):
+        if data.draw(st.booleans()):
+            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+        else:
+            del raw[data.draw(st.integers(1, len(raw))) :]
+    p.write_bytes(bytes(raw))
+    check_file(fuzz_ws, p, "meta")

@@ -88,8 +88,9 @@ def detect_reader(path: Path) -> Reader:
             return reader
     if is_zip(path):
         raise SourceError(
-            "a zip that liens does not read as it is (it reads the zipped X/Twitter archive and "
-            "LinkedIn export); unzip it and import the folder or file inside",
+            "a zip that liens does not read as it is (it reads the zipped X/Twitter archive, "
+            "LinkedIn export and Facebook/Instagram JSON export); unzip it and import the folder "
+            "or file inside",
             path=path,
         )
     raise SourceError(

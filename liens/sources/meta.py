@@ -4,7 +4,9 @@ Meta documents the archive in its Help Centres ("Download a copy of your informa
 Facebook", facebook.com/help/212802592074644; "Download a copy of your information on
 Instagram", help.instagram.com/181231772500920); the JSON layout is the one the exporter writes
 (keys with a version suffix such as ``comments_v2``). Files are recognised by their content, so
-the folder, a ``.json`` file or a renamed copy all work.
+the ``.zip`` Meta sends (its JSON members parsed from their streams, never extracted; a damaged
+member raises a :class:`~liens.errors.SourceError` naming it), the folder, a ``.json`` file or
+a renamed copy all work.
 
 All text is **mojibake-repaired**: Meta writes each UTF-8 byte of non-ASCII text as a separate
 ``\\u00XX`` escape (``"Ã©"`` for ``é``); such strings are encoded back to Latin-1 and decoded
@@ -36,8 +38,13 @@ record number; unknown keys go to ``extra``.
 
 from __future__ import annotations
 
+import fnmatch
+import io
 import json
+import posixpath
 import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,7 +52,7 @@ from typing import Any
 from liens.errors import SourceError
 from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
-from liens.sources.files import check_readable, open_text
+from liens.sources.files import check_readable, is_zip, open_text
 
 __all__ = ["MetaReader", "fix_mojibake"]
 
@@ -84,6 +91,40 @@ def _load(path: Path) -> Any:
             return fix_mojibake(json.load(fh))
         except ValueError as e:
             raise SourceError(f"not valid JSON: {e}", path=path) from None
+
+
+# What reading a zip member can raise: a bad CRC or header, a cut deflate stream, an encrypted
+# member, an unsupported compression method.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
+
+
+def _load_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> Any:
+    """A JSON member of the zipped export, parsed from its stream (never extracted)."""
+    try:
+        with zf.open(info) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as fh:
+            return fix_mojibake(json.load(fh))
+    except ValueError as e:  # also a member that is not UTF-8
+        raise SourceError(f"not valid JSON: {e}", path=where) from None
+    except _ZIP_ERRORS as e:
+        raise SourceError(
+            f"this member of the zip is damaged or cut ({e}); nothing was imported", path=where
+        ) from None
+
+
+def _sources(path: Path, zf: zipfile.ZipFile | None) -> list[tuple[str, str, Callable[[], Any]]]:
+    """(where, file name, loader) of each JSON file of the export, a zip's members included."""
+    if zf is not None:
+        return [
+            (
+                f"{path}/{i.filename}",
+                posixpath.basename(i.filename),
+                lambda i=i: _load_member(zf, i, f"{path}/{i.filename}"),
+            )
+            for i in zf.infolist()
+            if not i.is_dir() and i.filename.lower().endswith(".json")
+        ]
+    files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
+    return [(str(f), f.name, lambda f=f: _load(f)) for f in files]
 
 
 def _key(doc: Any, prefix: str) -> list | None:
@@ -278,12 +319,21 @@ class MetaReader:
     """Facebook and Instagram "Download your information" JSON files or folder."""
 
     name = "meta"
-    description = "Facebook / Instagram 'Download your information' JSON (folder or files)"
+    description = "Facebook / Instagram 'Download your information' JSON (zip, folder or files)"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         path = Path(path)
         if path.is_dir():
             return any(path.rglob("your_posts_*.json")) or any(path.rglob("followers_1.json"))
+        if is_zip(path):
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    names = [posixpath.basename(n) for n in zf.namelist()]
+            except (zipfile.BadZipFile, OSError):
+                return False
+            return any(
+                fnmatch.fnmatch(n, "your_posts_*.json") or n == "followers_1.json" for n in names
+            )
         text = head.lstrip()
         keys = (b'"comments_v2"', b'"reactions_v2"', b'"friends_v2"', b'"following_v',
                 b'"relationships_following"', b'"likes_media_likes"', b'"string_list_data"',
@@ -297,24 +347,44 @@ class MetaReader:
         """Stream the export's files as events and the owner's account."""
         path = Path(path)
         check_readable(path)
-        folder = path if path.is_dir() else path.parent
-        files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
+        if is_zip(path):
+            try:
+                zf = zipfile.ZipFile(path)
+            except _ZIP_ERRORS as e:
+                raise SourceError(f"not a readable zip ({e})", path=path) from None
+            with zf:
+                yield from self._read(path, options, _sources(path, zf), single=False)
+            return
+        sources = _sources(path, None)
+        if path.is_file():  # the profile beside the file tells the owner
+            sources += [s for s in _sources(path.parent, None) if s[1] in _PROFILE_FILES]
+        yield from self._read(path, options, sources, single=path.is_file())
+
+    def _read(
+        self,
+        path: Path,
+        options: ReadOptions,
+        sources: list[tuple[str, str, Callable[[], Any]]],
+        single: bool,
+    ) -> Iterator[Chunk | Rejected]:
         owner, owner_platform = options.constants.get("actor"), None
-        for profile in (p for n in _PROFILE_FILES for p in folder.rglob(n)):
-            found, owner_platform = _owner_from(_load(profile))
-            owner = owner or found
-            break
+        for n in _PROFILE_FILES:
+            profile = next((s for s in sources if s[1] == n), None)
+            if profile is not None:
+                found, owner_platform = _owner_from(profile[2]())
+                owner = owner or found
+                break
         outs: dict[str, Rows] = {}
         understood = False
-        for file in files:
-            doc = _load(file)
-            if file.name in _PROFILE_FILES:
+        for where, name, load in sources[:1] if single else sources:
+            doc = load()
+            if name in _PROFILE_FILES:
                 understood = True
                 continue
-            kind = _classify(doc, file.name.lower())
+            kind = _classify(doc, name.lower())
             if kind is None:
-                if path.is_file():
-                    raise SourceError("not a Facebook or Instagram export file", path=file)
+                if single:
+                    raise SourceError("not a Facebook or Instagram export file", path=where)
                 continue  # other files of the archive (ads, settings, ...) hold no interactions
             understood = True
             platform, handler, items = kind
@@ -322,7 +392,7 @@ class MetaReader:
             out = outs.setdefault(platform, Rows(options.batch_rows, platform))
             if owner and platform == (options.platform or owner_platform or platform):
                 out.account(1, owner, display_name=owner, owned="true")
-            m = _Mapper(out, owner, file.name)
+            m = _Mapper(out, owner, name)
             fn: Callable[[int, dict], Rejected | None] = getattr(m, handler)
             for record, entry in enumerate(items, start=1):
                 if not isinstance(entry, dict):
