@@ -79,11 +79,13 @@ def burt_measures(gu: ig.Graph) -> dict[str, np.ndarray]:
     indirect = np.zeros(len(src))
     redundancy = np.zeros(len(src))
     tri = np.asarray(gu.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    # the six arcs of each triangle, looked up once (arc[x, y] = row of the arc x -> y)
+    arc = {(x, y): find(tri[:, x], tri[:, y]) for x in range(3) for y in range(3) if x != y}
     for i, j, q in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
-        a, b, c = tri[:, i], tri[:, j], tri[:, q]  # ego a, contact b, third c
-        ab, ac, cb, bc = find(a, b), find(a, c), find(c, b), find(b, c)
-        np.add.at(indirect, ab, p[ac] * p[cb])
-        np.add.at(redundancy, ab, p[ac] * m[bc])
+        # ego i, contact j, third q; each arc i -> j appears once per triangle: bincount
+        ab, ac, cb, bc = arc[i, j], arc[i, q], arc[q, j], arc[j, q]
+        indirect += np.bincount(ab, weights=p[ac] * p[cb], minlength=len(src))
+        redundancy += np.bincount(ab, weights=p[ac] * m[bc], minlength=len(src))
     cij = (p + indirect) ** 2
     deg = np.bincount(src, minlength=n).astype(float)
     nan = np.full(n, np.nan)
