@@ -191,9 +191,11 @@ def _subtract_excluded(gd: ig.Graph, grp: np.ndarray, counts: dict[str, np.ndarr
     paths.append((e[mutual, 1], e[mutual, 0], e[mutual, 1]))  # a -> b -> a
     und = gd.as_undirected(mode="collapse")
     tri = np.asarray(und.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    # which of the six directed arcs of each triangle exist, looked up once
+    has = {(a, b): find(tri[:, a], tri[:, b]) >= 0 for a in range(3) for b in range(3) if a != b}
     for i, j, k in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
         x, y, z = tri[:, i], tri[:, j], tri[:, k]
-        closed = (find(x, y) >= 0) & (find(y, z) >= 0) & (find(x, z) >= 0)
+        closed = has[i, j] & has[j, k] & has[i, k]
         paths.append((x[closed], y[closed], z[closed]))
     x, y, z = (np.concatenate(p) for p in zip(*paths, strict=True))
     role = _role(grp[x], grp[y], grp[z])
