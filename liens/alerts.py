@@ -70,6 +70,7 @@ class Alert:
     link: str
     drivers: list[str] = field(default_factory=list)
     suspicious: int = 0
+    complaint_share: float | None = None  # complaints among the window's events, [0, 1]
 
     @property
     def subject(self) -> str:
@@ -86,6 +87,11 @@ class Alert:
         ]
         if self.drivers:
             lines.append("carried by: " + "; ".join(self.drivers))
+        if self.complaint_share:
+            lines.append(
+                f"{self.complaint_share:.0%} of the window's events are complaints (service, "
+                "delay, refund, no answer): answer them as such."
+            )
         if self.suspicious:
             lines.append(
                 f"{self.suspicious} account(s) look like one-off attackers (no earlier "
@@ -288,9 +294,12 @@ def pending_alerts(
     if since:
         where.append("alarm_at >= CAST(? AS TIMESTAMP)")
         args.append(since)
+    # alarms stored by an older liens have no complaint columns
+    cols = {r[0] for r in con.execute("DESCRIBE alarms").fetchall()}
+    share = "complaint_share" if "complaint_share" in cols else "CAST(NULL AS DOUBLE)"
     rows = con.execute(
-        f"""SELECT alarm_id, stream, detector, alarm_at, count, baseline, peak FROM alarms
-            WHERE {" AND ".join(where)} ORDER BY alarm_at, alarm_id""",
+        f"""SELECT alarm_id, stream, detector, alarm_at, count, baseline, peak, {share}
+            FROM alarms WHERE {" AND ".join(where)} ORDER BY alarm_at, alarm_id""",
         args,
     ).fetchall()
     drivers: dict[str, list[str]] = {}
@@ -319,8 +328,9 @@ def pending_alerts(
             link=f"{report}#alarm-{a}",
             drivers=drivers.get(a, []),
             suspicious=suspicious.get(a, 0),
+            complaint_share=None if c is None or c != c else float(c),
         )
-        for a, s, d, at, n, b, p in rows
+        for a, s, d, at, n, b, p, c in rows
     ]
 
 

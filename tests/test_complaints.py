@@ -192,3 +192,36 @@ def test_the_report_shows_complaints_and_the_top_complainers(demo_con, demo_page
         trs = re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.S)
         counts = [int(re.findall(r"<td[^>]*>(.*?)</td>", tr, flags=re.S)[1]) for tr in trs]
         assert counts == [c for _, c in top]
+
+
+def test_an_alert_says_how_much_of_its_alarm_is_complaints(brand):  # noqa: F811
+    from liens.alerts import pending_alerts
+
+    con = brand.con
+    params = AnalysisParams(options={"owned": ["hotel"], "tone_scorer": fake_scorer})
+    reputation.run(con, params)
+    con.execute(
+        """UPDATE event_tone SET is_complaint = (e.text = 'Toujours aussi nul')
+           FROM events e WHERE e.event_id = event_tone.event_id"""
+    )
+    sql, args, _ = crisis.stream_query(con, params, "mentions")
+    alarms = pd.DataFrame(
+        {
+            "alarm_id": ["mentions-ratio-20240501T1100"],
+            "stream": ["mentions"],
+            "detector": ["ratio"],
+            "bin_start": [pd.Timestamp("2024-05-01 10:00")],
+            "alarm_at": [pd.Timestamp("2024-05-01 11:00")],
+            "episode_end": [pd.Timestamp("2024-05-01 12:00")],
+            "count": [2],
+            "baseline": [0.5],
+            "peak": [2],
+        }
+    )
+    alarms = crisis.alarm_complaints(con, alarms, sql, args, params)
+    con.register("_a", alarms)
+    con.execute("CREATE TABLE alarms AS SELECT * FROM _a")
+    (alert,) = pending_alerts(con, "console")
+    assert alert.complaint_share == pytest.approx(1 / 3)
+    assert "33% of the window's events are complaints" in alert.text()
+    assert alert.payload()["complaint_share"] == pytest.approx(1 / 3)
