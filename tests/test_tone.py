@@ -11,11 +11,13 @@ import pytest
 from liens.analysis.language import detect_language
 from liens.analysis.tone import (
     ATTACK_MODEL,
+    MAX_CHARS,
     TONE_MODEL,
     LinearTextModel,
     score_attack,
     score_table,
     score_tone,
+    score_tone_and_attack,
 )
 from liens.errors import LiensError
 
@@ -125,3 +127,27 @@ def test_shipped_models_are_small_and_round_trip(path: Path, tmp_path: Path) -> 
     copy = LinearTextModel.load(tmp_path / "copy.npz")
     texts = ["Merci beaucoup, c'est parfait", "this is the worst, shut up"]
     assert np.allclose(model.predict_proba(texts), copy.predict_proba(texts))
+
+
+def test_the_one_pass_scorer_gives_the_values_of_the_two_scorers(
+    tone_val: pd.DataFrame, attack_val: pd.DataFrame
+) -> None:
+    texts = tone_val.text.tolist() + attack_val.text.tolist()
+    both = score_tone_and_attack(texts)  # languages detected, as the tone analysis does
+    tone = score_tone(texts)
+    attack = score_attack(texts, list(tone["lang"]))
+    assert both["lang"].tolist() == tone["lang"].tolist()
+    assert both["tone_label"].tolist() == tone["tone_label"].tolist()
+    np.testing.assert_array_equal(both["tone_score"], tone["tone_score"])
+    np.testing.assert_array_equal(both["attack_score"], attack["attack_score"])
+    assert both["is_attack"].tolist() == attack["is_attack"].tolist()
+
+
+def test_long_texts_are_scored_on_their_opening(tone_val: pd.DataFrame) -> None:
+    # real tweets glued into one long text: only its first MAX_CHARS characters count
+    glued = " ".join(tone_val[tone_val.lang == "en"].text.tolist())
+    assert len(glued) > 2 * MAX_CHARS
+    whole = score_tone([glued], ["en"]).iloc[0]
+    opening = score_tone([glued[:MAX_CHARS]], ["en"]).iloc[0]
+    assert whole["tone_score"] == opening["tone_score"]
+    assert detect_language([glued]) == detect_language([glued[:MAX_CHARS]]) == ["en"]
