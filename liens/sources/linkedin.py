@@ -84,7 +84,10 @@ def profile_slug(url: str | None) -> str | None:
 def _kind_of(line: str) -> str | None:
     if "," not in line:
         return None
-    cells = {c.strip().lower() for c in next(csv.reader([line.strip()]), [])}
+    try:
+        cells = {c.strip().lower() for c in next(csv.reader([line.strip()]), [])}
+    except csv.Error:  # a binary file's first bytes (a stray carriage return): not a header
+        return None
     return next((kind for needed, kind in _HEADERS if needed <= cells), None)
 
 
