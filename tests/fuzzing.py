@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +123,24 @@ def check_read(fmt: str, path: Path, options: ReadOptions | None = None) -> Read
         assert e.path, f"a SourceError that does not name the file: {e}"
         return None
     return counts
+
+
+_case_root: Path | None = None
+
+
+def case_dir(tmp_path_factory) -> Path:
+    """An empty folder for one fuzz case, the same each time.
+
+    ``tmp_path_factory.mktemp`` lists every folder it made before to number the next one, so
+    10,000 cases cost quadratic time (a ``make fuzz`` spent most of its hour there).
+    """
+    global _case_root
+    if _case_root is None:
+        _case_root = tmp_path_factory.mktemp("fuzz-cases")
+    folder = _case_root / "case"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    return folder
 
 
 def assert_nothing_lost(ws: Workspace, folder: Path, name: str, data: bytes, fmt: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import zstandard
-from fuzzing import FUZZ_EXAMPLES, check_file, mutate
+from fuzzing import FUZZ_EXAMPLES, case_dir, check_file, mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -553,7 +553,7 @@ FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check
 def test_fuzz_csv_with_a_mapping(fuzz_ws, tmp_path_factory, data):
     with gzip.open(HIGGS, "rt") as fh:
         lines = [next(fh).rstrip("\n") for _ in range(40)]
-    p = tmp_path_factory.mktemp("fuzz") / "higgs.txt"
+    p = case_dir(tmp_path_factory) / "higgs.txt"
     p.write_text(mutated_lines(data, lines))
     check_file(fuzz_ws, p, "csv", **HIGGS_OPTIONS)
 
@@ -562,7 +562,7 @@ def test_fuzz_csv_with_a_mapping(fuzz_ws, tmp_path_factory, data):
 @given(data=st.data())
 def test_fuzz_canonical_csv(fuzz_ws, tmp_path_factory, data):
     lines = SE_CSV.read_text(encoding="utf-8").splitlines()[:40]
-    p = tmp_path_factory.mktemp("fuzz") / "comments.csv"
+    p = case_dir(tmp_path_factory) / "comments.csv"
     p.write_text(lines[0] + "\n" + mutated_lines(data, lines[1:]))
     check_file(fuzz_ws, p, "csv")
 
@@ -575,6 +575,6 @@ def test_fuzz_json_lines_with_a_mapping(fuzz_ws, tmp_path_factory, data):
     for _ in range(data.draw(st.integers(0, 3))):
         i = data.draw(st.integers(0, len(lines) - 1))
         lines[i] = json.dumps(mutate(data, json.loads(lines[i])))
-    p = tmp_path_factory.mktemp("fuzz") / "comments.jsonl"
+    p = case_dir(tmp_path_factory) / "comments.jsonl"
     p.write_text(mutated_lines(data, lines))
     check_file(fuzz_ws, p, "jsonl", **REDDIT_MAPPING)

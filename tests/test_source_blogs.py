@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost
+from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost, case_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,5 +162,5 @@ def mutated(draw) -> bytes:
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=mutated())
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("fuzz")
+    folder = case_dir(tmp_path_factory)
     assert_nothing_lost(fuzz_ws, folder, "export.xml", data, "blog")

@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost, check_file
+from fuzzing import FUZZ_EXAMPLES, assert_nothing_lost, case_dir, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -191,7 +191,7 @@ def mutated(draw) -> tuple[str, bytes]:
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=mutated())
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, case):
-    folder = tmp_path_factory.mktemp("fuzz")
+    folder = case_dir(tmp_path_factory)
     assert_nothing_lost(fuzz_ws, folder, case[0], case[1], "meta")
 
 
@@ -199,7 +199,7 @@ def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_fa
 @given(case=mutated(), data=st.data())
 def test_fuzz_zipped_export(fuzz_ws, tmp_path_factory, case, data):
     name, body = case
-    p = tmp_path_factory.mktemp("fuzz") / "export.zip"
+    p = case_dir(tmp_path_factory) / "export.zip"
     with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for f in sorted(FB.rglob("*.json")):
             zf.writestr(str(f.relative_to(FB)), body if f.name == name else f.read_bytes())

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import zstandard
 from fuzzing import FUZZ_EXAMPLES as EXAMPLES
-from fuzzing import JUNK, check_file
+from fuzzing import JUNK, case_dir, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
@@ -175,7 +175,7 @@ def test_fuzz_pushshift_lines(fuzz_ws, tmp_path_factory, data):
             lines[i] = lines[i][: data.draw(st.integers(0, len(lines[i])))]
         else:
             lines.insert(i, data.draw(st.text(max_size=40)).replace("\n", " "))
-    folder = tmp_path_factory.mktemp("fuzz")
+    folder = case_dir(tmp_path_factory)
     p = folder / "RC_fuzz.ndjson"
     p.write_text("\n".join(lines) + "\n")
     check_file(fuzz_ws, p, "reddit")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fuzzing import FUZZ_EXAMPLES as EXAMPLES
-from fuzzing import JUNK, check_file
+from fuzzing import JUNK, case_dir, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
@@ -139,7 +139,7 @@ def test_the_whole_dataset(ws):
 )
 @given(data=st.data())
 def test_fuzz_posts_and_structures(fuzz_ws, tmp_path_factory, data):
-    folder = tmp_path_factory.mktemp("fuzz") / "test"
+    folder = case_dir(tmp_path_factory) / "test"
     shutil.copytree(FIX / "test", folder)
     posts = load("test", "posts.json")
     structures = load("test", "structures.json")

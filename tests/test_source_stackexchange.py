@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from fuzzing import FUZZ_EXAMPLES, check_file
+from fuzzing import FUZZ_EXAMPLES, case_dir, check_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,7 +59,7 @@ def test_fuzz_dump_rows(fuzz_ws, tmp_path_factory, data):
             lines.insert(i, data.draw(st.text(max_size=40)).replace("\n", " "))
         elif op == "lose_end":
             del lines[i:]
-    folder = tmp_path_factory.mktemp("fuzz") / "beer.stackexchange.com"
+    folder = case_dir(tmp_path_factory) / "beer.stackexchange.com"
     folder.mkdir()
     for name, lines in files.items():
         (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")

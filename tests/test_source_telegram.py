@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fuzzing import FUZZ_EXAMPLES as EXAMPLES
-from fuzzing import check_file, mutate
+from fuzzing import case_dir, check_file, mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
@@ -141,7 +141,7 @@ def test_fuzz_exports(fuzz_ws, tmp_path_factory, data, source):
     text = json.dumps(value, ensure_ascii=False, indent=1)
     if data.draw(st.integers(0, 4)) == 0:
         text = text[: data.draw(st.integers(0, len(text)))]
-    folder = tmp_path_factory.mktemp("fuzz")
+    folder = case_dir(tmp_path_factory)
     p = folder / "result.json"
     p.write_text(text)
     check_file(fuzz_ws, p, "telegram")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fuzzing import FUZZ_EXAMPLES as EXAMPLES
-from fuzzing import check_file, mutate
+from fuzzing import case_dir, check_file, mutate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
@@ -485,7 +485,7 @@ FUZZ = settings(
 @given(data=st.data())
 def test_fuzz_api_json_lines(fuzz_ws, tmp_path_factory, path, fmt, data):
     lines = mutate_lines(data, path.read_text().splitlines(), json_lines=True)
-    p = tmp_path_factory.mktemp("fuzz") / path.name
+    p = case_dir(tmp_path_factory) / path.name
     p.write_text("\n".join(lines) + "\n")
     check_file(fuzz_ws, p, fmt)
 
@@ -494,7 +494,7 @@ def test_fuzz_api_json_lines(fuzz_ws, tmp_path_factory, path, fmt, data):
 @given(data=st.data())
 def test_fuzz_tweet_csv(fuzz_ws, tmp_path_factory, data):
     lines = mutate_lines(data, LABELED.read_text().splitlines()[:40], json_lines=False)
-    p = tmp_path_factory.mktemp("fuzz") / "tweets.csv"
+    p = case_dir(tmp_path_factory) / "tweets.csv"
     p.write_text("\n".join(lines) + "\n")
     check_file(fuzz_ws, p, "twitter-csv")
 
@@ -510,7 +510,7 @@ def test_fuzz_archive_files(fuzz_ws, tmp_path_factory, data, name):
     out = f"{prefix}= {json.dumps(value, indent=2)}"
     if data.draw(st.booleans()):
         out = out[: data.draw(st.integers(0, len(out)))]
-    folder = tmp_path_factory.mktemp("fuzz")
+    folder = case_dir(tmp_path_factory)
     p = folder / name
     p.write_text(out)
     check_file(fuzz_ws, p, "twitter-archive")
@@ -529,7 +529,7 @@ def test_fuzz_zipped_archive(fuzz_ws, tmp_path_factory, data, name, method):
         prefix, body = text.split("=", 1)
         return f"{prefix}= {json.dumps(mutate(data, json.loads(body)), indent=2)}"
 
-    p = archive_zip(tmp_path_factory.mktemp("fuzz") / "archive.zip", method=method, edit=edit)
+    p = archive_zip(case_dir(tmp_path_factory) / "archive.zip", method=method, edit=edit)
     raw = bytearray(p.read_bytes())
     for _ in range(data.draw(st.integers(0, 3))):
         op = data.draw(st.sampled_from(["flip", "cut"]))
