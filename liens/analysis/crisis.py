@@ -420,6 +420,18 @@ def alarm_drivers(
         brand_args,
     )
     brand_sql, brand_args = "SELECT * FROM _liens_brand", []
+    # Counted once for all alarms rather than once per window (each was a scan of events or
+    # a join with the wide members table): events per account, and the members columns used.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _liens_totals AS SELECT platform, actor,
+             count(*) AS total_events FROM events WHERE actor IS NOT NULL GROUP BY ALL"""
+    )
+    used = [c for c in ("community", "betweenness") if c in mcols]
+    if used:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _liens_members AS
+                SELECT platform, account, {", ".join(used)} FROM members"""
+        )
     out = []
     for a in alarms.itertuples():
         start = pd.Timestamp(a.bin_start) - int(_opt(params, "lookback_bins")) * width
@@ -454,8 +466,8 @@ WITH w AS (SELECT platform, actor, count(*) AS events, min(created_at) AS first_
            FROM ({win}) WHERE actor IS NOT NULL GROUP BY ALL),
 p AS (SELECT b.actor, count(*) AS prior FROM ({brand_sql}) b JOIN w USING (platform, actor)
       WHERE b.created_at < ? GROUP BY ALL),
-t AS (SELECT e.actor, count(*) AS total_events FROM events e JOIN w USING (platform, actor)
-      GROUP BY ALL)
+t AS (SELECT e.actor, sum(e.total_events) AS total_events FROM _liens_totals e
+      JOIN w USING (platform, actor) GROUP BY ALL)
 SELECT w.actor, w.events, w.first_at, coalesce(p.prior, 0) AS prior, t.total_events,
   max(ac.created_at) AS account_created
 FROM w LEFT JOIN p ON p.actor = w.actor LEFT JOIN t ON t.actor = w.actor
@@ -510,7 +522,7 @@ GROUP BY 1 ORDER BY events DESC, key LIMIT {top}""",
         if "community" in mcols:
             comm = con.execute(
                 f"""SELECT CAST(m.community AS VARCHAR) AS key, count(*) AS events, NULL AS label
-                    FROM ({win}) w JOIN members m
+                    FROM ({win}) w JOIN _liens_members m
                       ON m.platform = w.platform AND m.account = w.actor
                     WHERE m.community IS NOT NULL GROUP BY 1
                     ORDER BY events DESC, key LIMIT {top}""",
@@ -520,10 +532,10 @@ GROUP BY 1 ORDER BY events DESC, key LIMIT {top}""",
         if "betweenness" in mcols:
             brokers = con.execute(
                 f"""
-WITH cut AS (SELECT quantile_cont(betweenness, 0.95) AS q FROM members
+WITH cut AS (SELECT quantile_cont(betweenness, 0.95) AS q FROM _liens_members
              WHERE betweenness > 0)
 SELECT w.actor AS key, count(*) AS events, any_value(m.betweenness) AS label
-FROM ({win}) w JOIN members m ON m.platform = w.platform AND m.account = w.actor, cut
+FROM ({win}) w JOIN _liens_members m ON m.platform = w.platform AND m.account = w.actor, cut
 WHERE m.betweenness >= cut.q AND m.betweenness > 0
 GROUP BY 1 ORDER BY events DESC, key LIMIT {top}""",
                 wargs,
