@@ -21,8 +21,8 @@ with ``g`` the number of grievance cues, ``t`` and ``c`` indicators of a target 
 customer cue, ``h`` that of a headline (a link and no first or second person: news report
 grievances, they do not voice them), σ the logistic function; weights in :data:`WEIGHTS`.
 ``is_complaint`` is ``complaint_score >= 0.5``: it needs a grievance *and* a target or a
-customer cue (or two grievance cues). Figures against 576 hand-labelled texts are in ``liens/models/tone.md``
-(section Complaints) and ``bench/eval_complaints.py``.
+customer cue (or two grievance cues). Figures against 576 hand-labelled texts are in
+``liens/models/tone.md`` (section Complaints) and ``bench/eval_complaints.py``.
 """
 
 from __future__ import annotations
