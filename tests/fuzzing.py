@@ -128,8 +128,9 @@ def check_read(fmt: str, path: Path, options: ReadOptions | None = None) -> Read
 _case_root: Path | None = None
 
 
-def case_dir(tmp_path_factory) -> Path:
-    """An empty folder for one fuzz case, the same each time.
+def case_dir(tmp_path_factory, *, empty: bool = False) -> Path:
+    """The folder of the fuzz cases, the same each time: a case overwrites the file of the last
+    one; ``empty=True`` empties it first (for cases that build a folder).
 
     ``tmp_path_factory.mktemp`` lists every folder it made before to number the next one, so
     10,000 cases cost quadratic time (a ``make fuzz`` spent most of its hour there).
@@ -138,8 +139,9 @@ def case_dir(tmp_path_factory) -> Path:
     if _case_root is None:
         _case_root = tmp_path_factory.mktemp("fuzz-cases")
     folder = _case_root / "case"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
+    if empty:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(exist_ok=True)
     return folder
 
 

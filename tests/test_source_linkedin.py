@@ -185,7 +185,7 @@ def mutated(draw) -> tuple[str, bytes]:
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=mutated())
 def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_factory, case):
-    folder = case_dir(tmp_path_factory)
+    folder = case_dir(tmp_path_factory, empty=True)
     assert_nothing_lost(fuzz_ws, folder, case[0], case[1], "linkedin")
 
 
@@ -193,7 +193,7 @@ def test_fuzz_nothing_is_lost_and_only_source_errors_escape(fuzz_ws, tmp_path_fa
 @given(case=mutated(), data=st.data())
 def test_fuzz_zipped_export(fuzz_ws, tmp_path_factory, case, data):
     name, body = case
-    p = case_dir(tmp_path_factory) / "export.zip"
+    p = case_dir(tmp_path_factory, empty=True) / "export.zip"
     with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for f in sorted(EXPORT.glob("*.csv")):
             zf.writestr(f.name, body if f.name == name else f.read_bytes())

@@ -139,7 +139,7 @@ def test_the_whole_dataset(ws):
 )
 @given(data=st.data())
 def test_fuzz_posts_and_structures(fuzz_ws, tmp_path_factory, data):
-    folder = case_dir(tmp_path_factory) / "test"
+    folder = case_dir(tmp_path_factory, empty=True) / "test"
     shutil.copytree(FIX / "test", folder)
     posts = load("test", "posts.json")
     structures = load("test", "structures.json")

@@ -59,7 +59,7 @@ def test_fuzz_dump_rows(fuzz_ws, tmp_path_factory, data):
             lines.insert(i, data.draw(st.text(max_size=40)).replace("\n", " "))
         elif op == "lose_end":
             del lines[i:]
-    folder = case_dir(tmp_path_factory) / "beer.stackexchange.com"
+    folder = case_dir(tmp_path_factory, empty=True) / "beer.stackexchange.com"
     folder.mkdir()
     for name, lines in files.items():
         (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
