@@ -37,7 +37,12 @@ DetectorsOpt = Annotated[
     typer.Option(help="Detectors, comma list: kleinberg, ewma, cusum, ratio. Default: all."),
 ]
 StreamOpt = Annotated[
-    str, typer.Option(help="What to watch: negative, mentions, all, or auto (the first possible).")
+    str,
+    typer.Option(
+        help="What to watch: negative or mentions (of the brand: owned accounts, tracked terms), "
+        "community (everyone's negative replies and mentions), all (every event), or auto: "
+        "the brand's negative mentions, else the community's, else nothing."
+    ),
 ]
 MinCountOpt = Annotated[int, typer.Option(help="Smallest count of the hour raising an alarm.")]
 OwnedOpt = Annotated[
