@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rows import events
 
+from liens.api import Workspace
 from liens.errors import SourceError
 from liens.sources import detect_reader
 
@@ -63,6 +64,23 @@ def test_reaction_counts_are_kept_and_only_listed_reactors_become_events(ws):
             reactors += [(x["from_id"], m["from_id"]) for x in r.get("recent", [])]
     got = ws.sql("SELECT actor, target FROM events WHERE kind = 'reaction'")
     assert sorted(zip(got.actor, got.target, strict=True)) == sorted(reactors)
+
+
+def test_a_reaction_list_of_another_type_costs_its_reactors_only(ws, tmp_path):
+    # Found by the fuzz test: "recent" as a number made the reader raise.
+    chat = json.loads(CHANNEL.read_text())
+    for m in chat["messages"]:
+        for r in m.get("reactions", []):
+            r["recent"] = 3
+    p = tmp_path / "result.json"
+    p.write_text(json.dumps(chat))
+    res = ws.import_file(p)
+    assert res.quarantined == 0
+    assert ws.sql("SELECT count(*) n FROM events WHERE kind = 'reaction'").n[0] == 0
+    with Workspace(tmp_path / "original.duckdb") as ref:
+        ref.import_file(CHANNEL)
+        expected = ref.sql("SELECT event_id FROM events WHERE kind <> 'reaction' ORDER BY 1")
+    assert ws.sql("SELECT event_id FROM events ORDER BY 1").equals(expected)
 
 
 def test_replies_address_the_author_of_the_message_replied_to(ws):

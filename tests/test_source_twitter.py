@@ -237,6 +237,21 @@ def test_dm_messages_and_their_reactions(ws):
             assert (re_["actor"], re_["target"]) == (r["senderId"], mc["senderId"])
 
 
+def test_dm_reactions_of_another_type_are_passed_over(ws, tmp_path):
+    # Found by the fuzz test: "reactions" as a number made the reader raise.
+    prefix, body = (ARCHIVE / "data" / "direct-messages.js").read_text().split("=", 1)
+    convs = json.loads(body)
+    for c in convs:
+        for m in c["dmConversation"]["messages"]:
+            m["messageCreate"]["reactions"] = 1
+    p = tmp_path / "direct-messages.js"
+    p.write_text(f"{prefix}= {json.dumps(convs)}")
+    res = ws.import_file(p)
+    messages = sum(len(c["dmConversation"]["messages"]) for c in convs)
+    assert (res.accepted, res.quarantined) == (messages, 0)
+    assert set(ws.sql("SELECT kind FROM events").kind) == {"message"}
+
+
 def test_a_single_archive_file_knows_its_owner_from_account_js(ws):
     ws.import_file(ARCHIVE / "data" / "tweets.js")
     owner = js_entries(ARCHIVE / "data" / "account.js")[0]["account"]["accountId"]

@@ -398,7 +398,8 @@ class _Export:
                     "count": count if isinstance(count, int) else 0,
                 }
             )
-            for recent in r.get("recent") or []:
+            recents = r.get("recent")
+            for recent in recents if isinstance(recents, list) else []:
                 if (
                     isinstance(recent, dict)
                     and text_or_none(recent.get("from_id"))

@@ -449,7 +449,8 @@ class _Archive:
                 "extra": dumps(rest),
             }
             yield from self.rows.add("events", index, row)
-            for r in body.get("reactions") or []:
+            reactions = body.get("reactions")
+            for r in reactions if isinstance(reactions, list) else []:
                 if not isinstance(r, dict):
                     continue
                 rid = text_or_none(r.get("eventId")) or text_or_none(r.get("senderId"))
