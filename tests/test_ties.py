@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 
 from liens.analysis import AnalysisParams
@@ -99,3 +100,23 @@ def test_layers_and_window_restrict_the_ties(tmp_path):
     assert set(zip(d["source"], d["target"], strict=True)) == {("cat", "dan"), ("dan", "cat")}
     d, _ = ties(con, AnalysisParams(end="2024-01-03"))
     assert set(d["source"]) == {"ann", "bob"} and np.all(d["n_message"] == 1)
+
+
+def test_column_types_are_the_stored_interface(tmp_path):
+    # sums are floats and counts integers whatever the fetch path; the kind weights' sum is
+    # the float sum (0.1 + 0.2 as SQL decimals, then one rounding)
+    con = workspace(tmp_path)
+    params = AnalysisParams(options={"kind_weights": {"message": 0.1, "share": 0.2}})
+    directed, undirected = ties(con, params)
+    texts = (["platform", "source", "target", "orientation"],
+             ["platform", "a", "b", "orientation", "strength_class"])  # fmt: skip
+    for df, text in zip((directed, undirected), texts, strict=True):
+        for col in ("n_events", "weighted_count", "balance", "strength", "c_intimacy"):
+            assert df[col].dtype == np.float64, col
+        for col in ("n_message", "n_kinds", "active_days", "n_contexts"):
+            assert df[col].dtype == np.int64, col
+        assert all(pd.api.types.is_string_dtype(df[c]) for c in text)
+        assert df["reciprocated"].dtype == bool
+    ab = directed.set_index(["source", "target"]).loc[("ann", "bob")]
+    assert ab["weighted_count"] == 0.3  # exact decimal sum, not 0.1 + 0.2 in floats
+    assert undirected.set_index(["a", "b"]).loc[("ann", "bob"), "w_ab"] == ab["weighted_count"]

@@ -151,10 +151,10 @@ pk AS (
     max(created_at) AS hi, sum(abs(tone)) AS tone_sum, count(tone) AS tone_n
   FROM e GROUP BY ALL),
 p AS (
-  SELECT _a, _b, sum(c) AS n_events, sum(sw) AS weighted_count,
+  SELECT _a, _b, CAST(sum(c) AS DOUBLE) AS n_events, CAST(sum(sw) AS DOUBLE) AS weighted_count,
     {per_kind}min(lo) AS first_at, max(hi) AS last_at, count(*) AS n_kinds,
     greatest(ln(sum(c)) - sum(c * ln(c)) / sum(c), 0.0) AS kind_entropy,
-    coalesce(sum(c) FILTER (WHERE kind IN ({intimate})), 0) AS n_intimate,
+    CAST(coalesce(sum(c) FILTER (WHERE kind IN ({intimate})), 0) AS DOUBLE) AS n_intimate,
     sum(tone_sum) / nullif(sum(tone_n), 0) AS tone_intensity
   FROM pk GROUP BY ALL),
 d AS (
@@ -244,10 +244,10 @@ def ties(
         _stage(con, sql, args)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _td AS {_aggregate_sql(kinds, True)}")
         con.execute(f"CREATE OR REPLACE TEMP TABLE _tu AS {_aggregate_sql(kinds, False)}")
-        undirected = con.execute(_pairs_sql(threshold, kinds)).df()
+        undirected = _fetch(con, _pairs_sql(threshold, kinds))
         undirected = strength_components(undirected, params, start=start, end=end)
         con.register("_strength", undirected[_STRENGTH_COLUMNS])
-        directed = con.execute(_directed_sql(threshold)).df()
+        directed = _fetch(con, _directed_sql(threshold))
         con.unregister("_strength")
     finally:
         for t in ("te", "_tn", "_td", "_tu"):
@@ -255,6 +255,14 @@ def ties(
     _times(directed, end)
     undirected = undirected.drop(columns=["_a", "_b"])
     return directed, undirected
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """Result as a DataFrame through Arrow: the text columns arrive as Arrow strings, where
+    ``.df()`` builds one Python object per value and pandas converts them back (Higgs ties:
+    1.5 s -> 0.6 s CPU). Sums are cast to DOUBLE in SQL (HUGEINT would arrive as Python
+    decimals), so the column types are those ``.df()`` gives."""
+    return con.execute(sql).fetch_arrow_table().to_pandas()
 
 
 _STRENGTH_COLUMNS = ["_a", "_b", "strength", "strength_class"] + [f"c_{c}" for c in COMPONENTS]
