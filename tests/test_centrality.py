@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from liens.analysis.centrality import (
+    _distinct,
     clustering,
     coreness,
     degrees,
@@ -107,3 +108,14 @@ def test_pivot_estimates_from_every_vertex_are_the_exact_values(name):
     assert est["method"] == "pivots" and exact["method"] == "exact"
     for col in ("betweenness", "closeness", "harmonic"):
         assert np.allclose(est[col], exact[col], rtol=1e-12, atol=1e-15), col
+
+
+@pytest.mark.parametrize("size", [3, 40, 5000])  # narrow layers sorted, wide ones scanned
+def test_distinct_vertices_of_a_layer_equal_numpy_unique(size):
+    rng = np.random.default_rng(size)
+    v = rng.integers(0, 1000, size=size)
+    seen = np.zeros(1000, dtype=bool)
+    nxt, inv = _distinct(v, seen)
+    ref, ref_inv = np.unique(v, return_inverse=True)
+    assert np.array_equal(nxt, ref) and np.array_equal(inv, ref_inv)
+    assert not seen.any()  # the scratch array is left clean for the next layer
