@@ -6,12 +6,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_crisis import brand, fake_scorer  # noqa: F401  (the fixture is used by name)
 
 from liens.analysis import AnalysisParams, crisis, reputation
-from liens.analysis.complaints import THRESHOLD, score_complaints
+from liens.analysis.complaints import (
+    FEATURES,
+    THRESHOLD,
+    WEIGHTS,
+    complaint_features,
+    score_complaints,
+)
 
 LABELS = Path(__file__).parent / "fixtures" / "complaints" / "labels.csv"
 
@@ -32,35 +39,64 @@ def test_every_french_and_english_text_gets_a_score_in_0_1_and_its_cues(labelled
     s = scored["complaint_score"]
     assert s.notna().all() and ((s >= 0) & (s <= 1)).all()
     flagged = scored[scored["is_complaint"].astype(bool)]
-    assert (flagged["complaint_score"] >= THRESHOLD).all()
-    # a flagged text always says why, with a grievance among its cues
-    assert flagged["complaint_cues"].str.contains("grievance: ").all()
+    assert len(flagged) > 0 and (flagged["complaint_score"] >= THRESHOLD).all()
+    # a flagged text always says why: the cues are the features that fired
+    assert flagged["complaint_cues"].notna().all()
     # languages not modelled and empty texts get no score rather than a guess
     other = score_complaints(["Il treno è in ritardo", "", None], ["it", "fr", "en"])
     assert other["complaint_score"].isna().all() and other["is_complaint"].isna().all()
 
 
-def test_a_grievance_about_the_company_is_a_complaint_and_a_headline_is_not(labelled):
+def test_the_score_is_the_logistic_formula_of_the_shipped_weights(labelled):
+    texts, langs = labelled.text.tolist(), labelled.lang.tolist()
+    x = complaint_features(texts, langs)
+    assert x.shape == (len(texts), len(FEATURES))
+    w = np.array([WEIGHTS[f] for f in FEATURES])
+    expected = 1 / (1 + np.exp(-(WEIGHTS["bias"] + x @ w)))
+    got = score_complaints(texts, langs)["complaint_score"].to_numpy(float)
+    assert got == pytest.approx(expected)
+    # the weights read as the guide says: a grievance and a target raise the score, a
+    # headline (a link and no first or second person) lowers it
+    assert WEIGHTS["grievance"] > 0 and WEIGHTS["target"] > 0 and WEIGHTS["headline"] < 0
+
+
+def test_held_out_complaints_rank_above_the_other_texts(labelled):
+    # the test half of the labels (never used for training), rows whose text is stored:
+    # a random score ranks a complaint first half the time
+    test = labelled[labelled.split == "test"]
+    y = test.complaint.astype(int).to_numpy()
+    score = score_complaints(test.text.tolist(), test.lang.tolist())["complaint_score"]
+    pos, neg = score.to_numpy()[y == 1], score.to_numpy()[y == 0]
+    assert len(pos) >= 10
+    wins = (pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean()
+    assert wins > 0.65
+
+
+def test_a_grievance_about_the_company_scores_above_the_grievance_alone(labelled):
     # "Que dit la compagnie de chemin de fer responsable ... Si silence, pourquoi?" (labelled 1)
     text = _row(labelled, "2013_Lac_Megantic_train_crash/353520276488716289")
     assert text["complaint"] == "1"
     scored = score_complaints([text["text"]], ["fr"]).iloc[0]
     assert scored["is_complaint"] and "target: la compagnie" in scored["complaint_cues"]
-    # the same grievance without the company is below the threshold
     alone = score_complaints(["Si silence, pourquoi?"], ["fr"]).iloc[0]
-    assert not alone["is_complaint"]
+    assert alone["complaint_score"] < scored["complaint_score"]
+    # the same words as a headline (a link, no person) score lower
+    headline = score_complaints([text["text"] + " http://t.co/x"], ["fr"]).iloc[0]
+    assert "headline" in headline["complaint_cues"]
+    assert headline["complaint_score"] < scored["complaint_score"]
 
 
 def test_the_brand_name_given_as_a_target_raises_the_score(labelled):
-    # "RT ... l'attitude de MMA frustre la population http://..." (labelled 1): MMA is no
-    # company the lists know; given as the brand's name it counts as the target
-    text = _row(labelled, "2013_Lac_Megantic_train_crash/354341168890384386")
+    # "La #MMARailway n'a pas jugé nécessaire de demander les services d'un traducteur...
+    # #honteux" (labelled 1): the hashtag is no company the lists know; given as the brand's
+    # name it counts as the target
+    text = _row(labelled, "2013_Lac_Megantic_train_crash/354073324831244290")
     assert text["complaint"] == "1"
     before = score_complaints([text["text"]], ["fr"]).iloc[0]
-    after = score_complaints([text["text"]], ["fr"], targets=["@MMA"]).iloc[0]
+    after = score_complaints([text["text"]], ["fr"], targets=["@MMARailway"]).iloc[0]
     assert not before["is_complaint"] and after["is_complaint"]
     assert after["complaint_score"] > before["complaint_score"]
-    assert "target: mma" in after["complaint_cues"] and "headline" in after["complaint_cues"]
+    assert "target: mmarailway" in after["complaint_cues"] and "headline" in after["complaint_cues"]
 
 
 def test_event_tone_scores_complaints_and_completes_an_older_cache(brand):  # noqa: F811
