@@ -124,3 +124,16 @@ def test_closure_in_window_equals_the_two_pass_closure_on_higgs(higgs, at):
     slow = closure_over_time(higgs, AnalysisParams(), at=at)
     assert fast["open_triads"] > 0  # the slice has open triads at every tested time
     assert fast == slow
+
+
+def test_ranks_order_by_adamic_adar_then_common_neighbours_then_vertex():
+    # a grid ties many candidates on every score: the order among them is the vertex order
+    G = nx.convert_node_labels_to_integers(nx.grid_2d_graph(6, 6))
+    g, _ = to_igraph(G)
+    got = suggestions(g, k=1000)
+    ref = got.assign(_aa=-got["adamic_adar"], _cn=-got["common_neighbors"])
+    ref = ref.sort_values(["account", "_aa", "_cn", "suggestion"], kind="stable")
+    assert got["suggestion"].tolist() == ref["suggestion"].tolist()
+    assert (got.groupby("account")["rank"].diff().dropna() == 1).all()
+    top = suggestions(g, k=2)
+    assert top["suggestion"].tolist() == ref.groupby("account").head(2)["suggestion"].tolist()

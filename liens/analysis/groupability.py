@@ -134,7 +134,9 @@ def _chunk(rows, src, dst, indptr, deg, ok_mid, find, k, n) -> pd.DataFrame:
     key, cn, aa, ra = key[keep], cn[keep], aa[keep], ra[keep]
     ku, kv = key // n, key % n
     jac = cn / (deg[ku] + deg[kv] - cn)
-    order = np.lexsort((kv, -cn, -aa, ku))
+    # candidates are in (ku, kv) order (sorted keys) and lexsort is stable: kv already
+    # breaks the remaining ties without a sort pass of its own (its merge was the costliest)
+    order = np.lexsort((-cn, -aa, ku))
     ku, kv, cn, jac, aa, ra = ku[order], kv[order], cn[order], jac[order], aa[order], ra[order]
     first = np.r_[True, ku[1:] != ku[:-1]]
     group_start = np.maximum.accumulate(np.where(first, np.arange(len(ku)), 0))
