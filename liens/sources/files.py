@@ -5,6 +5,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import zipfile
 from pathlib import Path
 from typing import IO
 
@@ -12,7 +13,12 @@ import zstandard
 
 from liens.errors import SourceError
 
-__all__ = ["compression_of", "head", "is_zip", "open_binary", "open_text"]
+__all__ = ["ZIP_OPEN_ERRORS", "compression_of", "head", "is_zip", "open_binary", "open_text"]
+
+# What opening a damaged zip can raise (zipfile.ZipFile reading its central directory): a bad
+# header, a seek outside the file, a version or feature zipfile does not implement (a flipped
+# byte in the version field gives "zip file version 6.4").
+ZIP_OPEN_ERRORS = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError)
 
 _MAGIC = {b"\x1f\x8b": "gzip", b"\x28\xb5\x2f\xfd": "zstd", b"BZh": "bz2"}
 

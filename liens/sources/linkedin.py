@@ -56,7 +56,7 @@ from pathlib import Path
 from liens.errors import SourceError
 from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
-from liens.sources.files import check_readable, is_zip, open_text
+from liens.sources.files import ZIP_OPEN_ERRORS, check_readable, is_zip, open_text
 
 __all__ = ["LinkedInReader", "profile_slug"]
 
@@ -102,7 +102,7 @@ def _zip_rows(path: Path) -> dict[str, tuple[str, list[tuple[int, dict[str, str]
     the CSV files of an export are small; its other members are never read)."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except ZIP_OPEN_ERRORS as exc:
         raise SourceError(f"not a readable zip ({exc})", path=path) from None
     parsed: dict[str, tuple[str, list[tuple[int, dict[str, str], str]]]] = {}
     with zf:
@@ -111,8 +111,7 @@ def _zip_rows(path: Path) -> dict[str, tuple[str, list[tuple[int, dict[str, str]
                 continue
             try:
                 text = zf.read(info).decode("utf-8-sig", errors="replace")
-            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
-                    NotImplementedError) as exc:  # fmt: skip
+            except (*ZIP_OPEN_ERRORS, zlib.error, RuntimeError) as exc:
                 raise SourceError(
                     f"this member of the zip is damaged or cut ({exc}); nothing was imported",
                     path=f"{path}/{info.filename}",
@@ -199,7 +198,7 @@ class LinkedInReader:
             try:
                 with zipfile.ZipFile(path) as zf:
                     names = {posixpath.basename(n).lower() for n in zf.namelist()}
-            except (zipfile.BadZipFile, OSError):
+            except ZIP_OPEN_ERRORS:
                 return False
             return bool(names & {"connections.csv", "messages.csv"})
         text = head.decode("utf-8", "replace")

@@ -52,7 +52,7 @@ from typing import Any
 from liens.errors import SourceError
 from liens.sources._rows import Rows
 from liens.sources.base import Chunk, ReadOptions, Rejected
-from liens.sources.files import check_readable, is_zip, open_text
+from liens.sources.files import ZIP_OPEN_ERRORS, check_readable, is_zip, open_text
 
 __all__ = ["MetaReader", "fix_mojibake"]
 
@@ -95,7 +95,7 @@ def _load(path: Path) -> Any:
 
 # What reading a zip member can raise: a bad CRC or header, a cut deflate stream, an encrypted
 # member, an unsupported compression method.
-_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError)
+_ZIP_ERRORS = (*ZIP_OPEN_ERRORS, zlib.error, RuntimeError)
 
 
 def _load_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> Any:
@@ -329,7 +329,7 @@ class MetaReader:
             try:
                 with zipfile.ZipFile(path) as zf:
                     names = [posixpath.basename(n) for n in zf.namelist()]
-            except (zipfile.BadZipFile, OSError):
+            except ZIP_OPEN_ERRORS:
                 return False
             return any(
                 fnmatch.fnmatch(n, "your_posts_*.json") or n == "followers_1.json" for n in names

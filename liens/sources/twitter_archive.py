@@ -62,7 +62,7 @@ from typing import IO, Any
 from liens.errors import SourceError
 from liens.sources._rows import Rows, dumps, text_or_none
 from liens.sources.base import Chunk, ReadOptions, Rejected
-from liens.sources.files import check_readable, head, is_zip, open_text
+from liens.sources.files import ZIP_OPEN_ERRORS, check_readable, head, is_zip, open_text
 from liens.sources.twitter import (
     MissingField,
     post_row,
@@ -138,7 +138,7 @@ class _FileMember(_Member):
 # stream (zlib.error, EOFError); opening one also an encrypted member (RuntimeError) or an
 # unsupported compression method (NotImplementedError).
 _ZIP_READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError)
-_ZIP_ERRORS = (*_ZIP_READ_ERRORS, RuntimeError, NotImplementedError)
+_ZIP_ERRORS = (*_ZIP_READ_ERRORS, *ZIP_OPEN_ERRORS, RuntimeError)
 
 
 class _ZipMember(_Member):
