@@ -133,8 +133,20 @@ GROUP BY community""",
     return out.fillna({"top_hashtags": "", "top_words": ""})
 
 
-def bridges(pairs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+def bridges(
+    pairs: pd.DataFrame,
+    members: pd.DataFrame,
+    ends: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Ties whose two ends are in different communities, with the brokers they run through.
+
+    Parameters
+    ----------
+    pairs : ``platform, a, b, strength, n_events``, one row per undirected tie.
+    members : ``account, community``; every end of a pair is one of its accounts.
+    ends : row positions in ``members`` of each pair's ``a`` and ``b``, when known (the
+        edge list of the graph built from ``pairs`` on the members' vertex order); found
+        by account otherwise.
 
     Returns
     -------
@@ -144,18 +156,24 @@ def bridges(pairs: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
     ``broker_score_b`` = number of distinct other communities each end reaches through
     crossing ties (a broker between many groups scores high).
     """
-    com = members.set_index("account")["community"]
+    if ends is None:
+        index = pd.Index(members["account"])
+        ends = (index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"]))
+        if (ends[0] < 0).any() or (ends[1] < 0).any():
+            raise ValueError("bridges: every end of a pair must be a member")
+    ia, ib = (np.asarray(x, dtype=np.int64) for x in ends)
+    memb = members["community"].to_numpy(np.int64)
+    ca, cb = memb[ia], memb[ib]
+    cross = ca != cb
     df = pairs[["platform", "a", "b", "strength", "n_events"]].copy()
-    df["community_a"] = df["a"].map(com).to_numpy()
-    df["community_b"] = df["b"].map(com).to_numpy()
-    df = df[df["community_a"] != df["community_b"]]
-    ends = pd.concat(
-        [
-            df[["a", "community_b"]].set_axis(["account", "other"], axis=1),
-            df[["b", "community_a"]].set_axis(["account", "other"], axis=1),
-        ]
-    )
-    reach = ends.drop_duplicates().groupby("account").size()
-    df["broker_score_a"] = df["a"].map(reach).to_numpy()
-    df["broker_score_b"] = df["b"].map(reach).to_numpy()
+    df["community_a"] = ca
+    df["community_b"] = cb
+    df = df[cross]
+    ia, ib, ca, cb = ia[cross], ib[cross], ca[cross], cb[cross]
+    # distinct (member, other community) pairs over both ends of the crossing ties, on ids
+    ncom = int(memb.max()) + 1 if len(memb) else 1
+    seen = np.unique(np.concatenate([ia * ncom + cb, ib * ncom + ca]))
+    reach = np.bincount(seen // ncom, minlength=len(memb))
+    df["broker_score_a"] = reach[ia]
+    df["broker_score_b"] = reach[ib]
     return df.sort_values("strength", ascending=False, ignore_index=True)

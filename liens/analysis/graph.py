@@ -36,6 +36,9 @@ def _graph(names: np.ndarray, src: np.ndarray, dst: np.ndarray, directed: bool) 
     edges = np.column_stack([codes[n : n + len(src)], codes[n + len(src) :]])
     g = ig.Graph(n=len(uniques), edges=edges, directed=directed)
     g.vs["name"] = list(uniques)
+    # igraph lists an undirected edge as (low id, high id): the rows' own orientation is
+    # kept here, as ids, for lookups that must not go back through the names
+    g["ends"] = edges
     return g
 
 
@@ -55,6 +58,8 @@ def undirected_graph(pairs: pd.DataFrame, accounts: np.ndarray | None = None) ->
     """Undirected igraph graph of one platform's ``ties_undirected`` (columns ``a``, ``b``).
 
     Edge attributes: ``weight`` = ``n_events`` (both ways), ``strength`` when present.
+    Graph attribute ``ends``: (edges, 2) array of the vertex ids of each row's ``a`` and
+    ``b``, in the rows' order.
     """
     names = np.asarray(accounts if accounts is not None else [], dtype=object)
     g = _graph(names, pairs["a"].to_numpy(object), pairs["b"].to_numpy(object), False)

@@ -227,7 +227,7 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         network.append(row)
         members.append(mem)
         coms.append(community_summary(con, mem, gu, params))
-        brs.append(bridges(upart, mem))
+        brs.append(bridges(upart, mem, ends=(gu["ends"][:, 0], gu["ends"][:, 1])))
         sugg.append(suggestions(gu, k=int((params.options or {}).get("suggestions_k", 10))))
         sugg[-1].insert(0, "platform", platform)
     out = {
