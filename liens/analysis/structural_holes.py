@@ -139,17 +139,21 @@ def brokerage_roles(gd: ig.Graph, groups: np.ndarray) -> pd.DataFrame:
     grp = np.asarray(groups, dtype=np.int64)
     e = np.asarray(gd.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     a, c = e[:, 0], e[:, 1]
-    # in-arcs (a -> b) and out-arcs (b -> c) grouped by the far end's group
-    inn = pd.DataFrame({"b": c, "h": grp[a]}).value_counts().rename("n_in").reset_index()
-    out = pd.DataFrame({"b": a, "h": grp[c]}).value_counts().rename("n_out").reset_index()
-    same_in = _per_vertex(inn, grp, n, same=True, col="n_in")
-    same_out = _per_vertex(out, grp, n, same=True, col="n_out")
+    # in-arcs (a -> b) and out-arcs (b -> c) counted per (b, far end's group), as sorted
+    # integer keys b * ng + group (counts are integers: sums in any order are exact)
+    ng = int(grp.max()) + 1 if n else 1
+    k_in, n_in = np.unique(c * ng + grp[a], return_counts=True)
+    k_out, n_out = np.unique(a * ng + grp[c], return_counts=True)
+    same_in = _per_vertex(k_in, n_in, grp, ng, n)
+    same_out = _per_vertex(k_out, n_out, grp, ng, n)
     tot_in = np.bincount(c, minlength=n).astype(float)
     tot_out = np.bincount(a, minlength=n).astype(float)
     oth_in, oth_out = tot_in - same_in, tot_out - same_out
-    both = inn.merge(out, on=["b", "h"])
-    both = both[both["h"].to_numpy() != grp[both["b"].to_numpy()]]
-    itin = np.bincount(both["b"], weights=both["n_in"] * both["n_out"], minlength=n)
+    # itinerant: in- and out-arcs of b with the same far group, other than b's own
+    key, i, j = np.intersect1d(k_in, k_out, assume_unique=True, return_indices=True)
+    b = key // ng
+    other = key % ng != grp[b]
+    itin = np.bincount(b[other], weights=(n_in[i] * n_out[j])[other].astype(float), minlength=n)
     counts = {
         "coordinator": same_in * same_out,
         "gatekeeper": oth_in * same_out,
@@ -165,10 +169,13 @@ def brokerage_roles(gd: ig.Graph, groups: np.ndarray) -> pd.DataFrame:
     return df
 
 
-def _per_vertex(df: pd.DataFrame, grp: np.ndarray, n: int, *, same: bool, col: str) -> np.ndarray:
-    b = df["b"].to_numpy()
-    mask = (df["h"].to_numpy() == grp[b]) if same else (df["h"].to_numpy() != grp[b])
-    return np.bincount(b[mask], weights=df[col].to_numpy(float)[mask], minlength=n)
+def _per_vertex(
+    keys: np.ndarray, counts: np.ndarray, grp: np.ndarray, ng: int, n: int
+) -> np.ndarray:
+    """Arcs per vertex whose far end is in the vertex's own group (keys b * ng + group)."""
+    b = keys // ng
+    mask = keys % ng == grp[b]
+    return np.bincount(b[mask], weights=counts[mask].astype(float), minlength=n)
 
 
 def _role(ga: np.ndarray, gb: np.ndarray, gc: np.ndarray) -> np.ndarray:
