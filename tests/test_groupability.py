@@ -10,7 +10,7 @@ from test_centrality import to_igraph
 from test_ties import workspace
 
 from liens.analysis import AnalysisParams
-from liens.analysis.graph import write_graph
+from liens.analysis.graph import undirected_graph, write_graph
 from liens.analysis.groupability import closure_over_time, connection_paths, suggestions
 
 
@@ -124,6 +124,9 @@ def test_closure_in_window_equals_the_two_pass_closure_on_higgs(higgs, at):
     slow = closure_over_time(higgs, AnalysisParams(), at=at)
     assert fast["open_triads"] > 0  # the slice has open triads at every tested time
     assert fast == slow
+    # read as vertex ids from the graph of the pairs, vertices reversed: same result
+    gu = undirected_graph(pairs, accounts=np.unique(pairs[["a", "b"]].to_numpy(object))[::-1])
+    assert closure_in_window(pairs, at=at, graph=gu) == slow
 
 
 def test_ranks_order_by_adamic_adar_then_common_neighbours_then_vertex():

@@ -302,7 +302,7 @@ FROM ({sql}) {where} AND created_at > CAST(? AS TIMESTAMP) AND created_at <= CAS
     return _closure(before, new, t, t_end)
 
 
-def closure_in_window(pairs: pd.DataFrame, *, at=None) -> dict:
+def closure_in_window(pairs: pd.DataFrame, *, at=None, graph: ig.Graph | None = None) -> dict:
     """:func:`closure_over_time` for one platform, read from the window's own pairs.
 
     ``pairs`` are one platform's ``ties_undirected`` rows for the whole window (columns
@@ -311,6 +311,9 @@ def closure_in_window(pairs: pd.DataFrame, *, at=None) -> dict:
     event is before t, and the pairs newly tied in (t, end] are those first seen at or after
     t with an event after t: no second pass over the events is needed, and the result is
     the same as :func:`closure_over_time` on the same window, layers and ``at``.
+
+    ``graph``, when given, is :func:`~liens.analysis.graph.undirected_graph` of ``pairs``:
+    the pairs are then read as vertex ids from its ``ends`` (same result, no name lookup).
     """
     if pairs.empty:
         return {"at": None, "delta_days": np.nan, "open_triads": 0, "closed_triads": 0,
@@ -318,6 +321,14 @@ def closure_in_window(pairs: pd.DataFrame, *, at=None) -> dict:
     lo, hi = pairs["first_at"].min(), pairs["last_at"].max()
     t = pd.Timestamp(at or lo + (hi - lo) / 2)
     first, last = pairs["first_at"], pairs["last_at"]
+    if graph is not None:
+        ends = np.asarray(graph["ends"], dtype=np.int64)
+        before_ends = ends[(first < t).to_numpy()]
+        new_ends = ends[((first >= t) & (last > t)).to_numpy()]
+        gu = ig.Graph(n=graph.vcount(), edges=before_ends, directed=False)
+        deg = np.asarray(gu.degree(), dtype=float)
+        seen = (deg[new_ends[:, 0]] > 0) & (deg[new_ends[:, 1]] > 0)  # as unseen names below
+        return _count(gu, new_ends[seen, 0], new_ends[seen, 1], t, pd.Timestamp(hi))
     before = pairs.loc[first < t, ["a", "b", "n_events"]]
     new = pairs.loc[(first >= t) & (last > t), ["a", "b"]]
     return _closure(before, new, t, pd.Timestamp(hi))
@@ -326,13 +337,17 @@ def closure_in_window(pairs: pd.DataFrame, *, at=None) -> dict:
 def _closure(before: pd.DataFrame, new: pd.DataFrame, t, t_end) -> dict:
     """Open triads of the graph of ``before`` pairs, and those that ``new`` pairs close."""
     gu = undirected_graph(before)
-    deg = np.asarray(gu.degree(), dtype=float)
-    open_triads = float((deg * (deg - 1) / 2).sum() - 3 * len(gu.list_triangles()))
     idx = pd.Index(gu.vs["name"] if gu.vcount() else [], dtype=object)
     ia = idx.get_indexer(new["a"].to_numpy(object))
     ib = idx.get_indexer(new["b"].to_numpy(object))
     both = (ia >= 0) & (ib >= 0)  # a new pair with an end unseen at t closes no triad
-    ia, ib = ia[both], ib[both]
+    return _count(gu, ia[both], ib[both], t, t_end)
+
+
+def _count(gu: ig.Graph, ia: np.ndarray, ib: np.ndarray, t, t_end) -> dict:
+    """Open triads of ``gu`` and those closed by the pairs (ia, ib) of its vertices."""
+    deg = np.asarray(gu.degree(), dtype=float)
+    open_triads = float((deg * (deg - 1) / 2).sum() - 3 * len(gu.list_triangles()))
     closed = 0.0
     if len(ia):
         e = np.asarray(gu.get_edgelist(), dtype=np.int64).reshape(-1, 2)

@@ -221,7 +221,7 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         mem, facts = member_metrics(gd, gu, upart, platform, params)
         row = network_summary(gd, gu, platform, facts)
         # from the window's pairs (first and last event of each), not a second tie pass
-        closure = closure_in_window(upart, at=(params.options or {}).get("closure_at"))
+        closure = closure_in_window(upart, at=(params.options or {}).get("closure_at"), graph=gu)
         row["closure_rate"] = closure["closure_rate"]
         row["relay_chains"] = chain_totals.get(str(platform), 0)
         network.append(row)
