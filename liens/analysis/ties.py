@@ -261,8 +261,10 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
     """Result as a DataFrame through Arrow: the text columns arrive as Arrow strings, where
     ``.df()`` builds one Python object per value and pandas converts them back (Higgs ties:
     1.5 s -> 0.6 s CPU). Sums are cast to DOUBLE in SQL (HUGEINT would arrive as Python
-    decimals), so the column types are those ``.df()`` gives."""
-    return con.execute(sql).fetch_arrow_table().to_pandas()
+    decimals), so the column types are those ``.df()`` gives. Each Arrow column is freed as
+    it is converted (``self_destruct``), so both copies are never held whole."""
+    table = con.execute(sql).fetch_arrow_table()
+    return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
 _STRENGTH_COLUMNS = ["_a", "_b", "strength", "strength_class"] + [f"c_{c}" for c in COMPONENTS]
