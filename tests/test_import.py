@@ -605,3 +605,23 @@ def test_a_zip_of_a_version_zipfile_cannot_read_is_a_source_error(ws, tmp_path, 
     with pytest.raises(SourceError):
         ws.import_file(zipped)
     assert ws.sql("SELECT count(*) n FROM events").n[0] == 0
+
+
+def test_memory_and_thread_limits_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIENS_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("LIENS_THREADS", "1")
+    w = Workspace(tmp_path / "w.duckdb")
+    limit = w.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    threads = w.con.execute("SELECT current_setting('threads')").fetchone()[0]
+    w.close()
+    assert limit in {"953.6 MiB", "1000.0 MB", "1.0 GB"}
+    assert threads == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"), [("LIENS_MEMORY_LIMIT", "lots"), ("LIENS_THREADS", "two")]
+)
+def test_a_bad_limit_in_the_environment_is_named(tmp_path, monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(WorkspaceError, match=variable):
+        Workspace(tmp_path / "w.duckdb")

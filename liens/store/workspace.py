@@ -63,8 +63,31 @@ def open_workspace(
         raise WorkspaceError(f"cannot open the workspace: {text.splitlines()[0]}", path=p) from None
     con.execute("SET preserve_insertion_order = false")
     con.execute("SET enable_progress_bar = false")
+    _apply_limits(con, p)
     _ensure_schema(con, p, read_only=read_only)
     return con
+
+
+def _apply_limits(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Memory and thread limits from ``$LIENS_MEMORY_LIMIT`` (e.g. ``8GB``) and ``$LIENS_THREADS``.
+
+    DuckDB takes 80% of the machine's memory by default and spills to ``<workspace>.tmp``
+    beyond its limit; a lower limit makes large analyses spill earlier instead of competing
+    with other programs for memory.
+    """
+    for variable, setting in (("LIENS_MEMORY_LIMIT", "memory_limit"), ("LIENS_THREADS", "threads")):
+        value = os.environ.get(variable)
+        if not value:
+            continue
+        try:
+            con.execute(f"SET {setting} = ?", [value if setting == "memory_limit" else int(value)])
+        except (duckdb.Error, ValueError):
+            con.close()
+            raise WorkspaceError(
+                f"${variable}={value!r} is not a valid {setting.replace('_', ' ')} "
+                "(examples: LIENS_MEMORY_LIMIT=8GB, LIENS_THREADS=2)",
+                path=path,
+            ) from None
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
