@@ -142,3 +142,46 @@ def test_bootstrap_interval_brackets_a_dominant_account(cascades):
     assert top["rank_low"] <= top["influence_rank"] <= top["rank_high"]
     assert (r["rank_low"] <= r["rank_high"]).all()
     assert r["top10_probability"].between(0, 1).all()
+
+
+def _chain_workspace(parents: dict[str, str | None], authors: dict[str, str | None]):
+    con = duckdb.connect()
+    for stmt in create_statements():
+        con.execute(stmt)
+    for post, parent in parents.items():
+        con.execute(
+            "INSERT INTO posts (platform, post_id, author, kind, created_at, parent_post_id) "
+            "VALUES ('x', ?, ?, 'reply', TIMESTAMP '2020-01-01', ?)",
+            [post, authors[post], parent],
+        )
+    return con
+
+
+def _deep(con, **options) -> dict[str, int]:
+    u = influence_units(con, AnalysisParams(options=options))
+    return dict(zip(u["unit"], u["deep"], strict=True))
+
+
+def test_deep_descendants_stop_at_the_depth_cap():
+    # a <- b <- c <- d <- e, five authors: e is 4 levels below a, d 3, c 2.
+    chain = {"a": None, "b": "a", "c": "b", "d": "c", "e": "d"}
+    con = _chain_workspace(chain, {p: p.upper() for p in chain})
+    assert _deep(con) == {"a": 3, "b": 2, "c": 1, "d": 0, "e": 0}
+    assert _deep(con, max_cascade_depth=3) == {"a": 2, "b": 2, "c": 1, "d": 0, "e": 0}
+
+
+def test_deep_descendants_skip_the_ancestors_own_and_count_missing_authors_once():
+    chain = {"a": None, "b": "a", "c": "b", "d": "c", "e": "d"}
+    # c by a's author: not counted for a; d and e without author count for every known
+    # author above them (d and e, without author, are credited to nobody: not units).
+    con = _chain_workspace(chain, {"a": "A", "b": "B", "c": "A", "d": None, "e": None})
+    assert _deep(con) == {"a": 2, "b": 2, "c": 1}
+
+
+def test_a_cycle_of_parents_ends_at_the_depth_cap():
+    con = _chain_workspace({"a": "b", "b": "a"}, {"a": "A", "b": "B"})
+    # a's ancestors: b (1), a (2), b (3), a (4), b (5): from depth 2, b counts a's post at
+    # odd depths (another author), a never counts its own; the same from b's side.
+    assert _deep(con, max_cascade_depth=2) == {"a": 0, "b": 0}
+    assert _deep(con, max_cascade_depth=4) == {"a": 1, "b": 1}
+    assert _deep(con, max_cascade_depth=5) == {"a": 2, "b": 2}

@@ -30,6 +30,8 @@ from collections.abc import Sequence
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from liens.analysis import AnalysisParams
 from liens.analysis.window import events_query
@@ -105,8 +107,9 @@ def influence_units(
     sql, args = events_query(params)
     psql, pargs = _posts_window(params)
     depth = int(params.options.get("max_cascade_depth", 50))
+    con.register("_deep_units", _deep_descendants(con, psql, pargs, depth))
     query = f"""
-WITH RECURSIVE p AS ({psql}),
+WITH p AS ({psql}),
 ev AS ({sql}),
 inter AS (
   SELECT e.platform, e.kind, e.actor, e.target, e.event_id, {_ANCHOR} AS anchor
@@ -121,17 +124,7 @@ direct AS (
     count(*) FILTER (WHERE kind IN ('share', 'quote')) AS amplification,
     count(*) FILTER (WHERE kind IN ('reply', 'comment')) AS replies
   FROM anchored GROUP BY ALL),
-anc(platform, post_id, author, ancestor, depth) AS (
-  SELECT platform, post_id, author, parent_post_id, 1 FROM p WHERE parent_post_id IS NOT NULL
-  UNION ALL
-  SELECT a.platform, a.post_id, a.author, q.parent_post_id, a.depth + 1
-  FROM anc a JOIN p q ON q.platform = a.platform AND q.post_id = a.ancestor
-  WHERE q.parent_post_id IS NOT NULL AND a.depth < {depth}),
-deep AS (
-  SELECT a.platform, a.ancestor AS unit, count(*) AS deep
-  FROM anc a JOIN p q ON q.platform = a.platform AND q.post_id = a.ancestor
-  WHERE a.depth >= 2 AND a.author IS DISTINCT FROM q.author
-  GROUP BY ALL),
+deep AS (SELECT * FROM _deep_units),
 post_units AS (
   SELECT p.platform, p.author AS account, p.post_id AS unit, 'post' AS kind,
     coalesce(d.direct, 0) AS direct, coalesce(d.amplification, 0) AS amplification,
@@ -150,7 +143,62 @@ loose AS (
 SELECT *, direct + deep AS caused FROM post_units
 UNION ALL
 SELECT *, direct + deep AS caused FROM loose"""
-    return con.execute(query, [*pargs, *args]).df()
+    try:
+        return con.execute(query, [*pargs, *args]).df()
+    finally:
+        con.unregister("_deep_units")
+
+
+def _deep_descendants(
+    con: duckdb.DuckDBPyConnection, psql: str, pargs: list, max_depth: int
+) -> pa.Table:
+    """``platform, unit, deep``: publications by others two or more levels below each one.
+
+    Every publication climbs its chain of parents one level per step, all publications at
+    once (numpy index arrays, no loop over publications): at step :math:`d` each still
+    climbing holds its ancestor at depth :math:`d` and, from :math:`d = 2`, counts once for
+    that ancestor when their authors differ (a missing author differs from any known one and
+    equals another missing one). A chain stops at a parent outside the window, and after
+    ``max_depth`` levels, which also bounds a cycle of parents in malformed data.
+    """
+    posts = (
+        con.execute(f"SELECT platform, post_id, parent_post_id, author FROM ({psql})", pargs)
+        .fetch_arrow_table()
+        .combine_chunks()
+    )
+    n = posts.num_rows
+    key = pc.binary_join_element_wise(posts["platform"], posts["post_id"], "\x1f")
+    parent_key = pc.binary_join_element_wise(posts["platform"], posts["parent_post_id"], "\x1f")
+    # Parent's row (-1: no parent, or a parent outside the window); authors as integers,
+    # a missing author as -1 (equal to itself, different from every known author).
+    parent = (
+        pc.fill_null(pc.index_in(parent_key, value_set=key.combine_chunks()), -1)
+        .to_numpy()
+        .astype(np.int64)
+    )
+    author = (
+        pc.fill_null(pc.dictionary_encode(posts["author"].combine_chunks()).indices, -1)
+        .to_numpy()
+        .astype(np.int64)
+    )
+    deep = np.zeros(n, dtype=np.int64)
+    climbing = np.flatnonzero(parent >= 0)  # depth 1: the parent itself
+    ancestor = parent[climbing]
+    for _ in range(2, max_depth + 1):
+        keep = parent[ancestor] >= 0
+        climbing, ancestor = climbing[keep], parent[ancestor[keep]]
+        if not len(climbing):
+            break
+        counted = author[climbing] != author[ancestor]
+        deep += np.bincount(ancestor[counted], minlength=n)
+    found = pa.array(deep > 0)
+    return pa.table(
+        {
+            "platform": posts["platform"].filter(found),
+            "unit": posts["post_id"].filter(found),
+            "deep": pa.array(deep).filter(found),
+        }
+    )
 
 
 def influence_measures(
