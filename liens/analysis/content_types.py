@@ -30,6 +30,7 @@ import pandas as pd
 from liens.analysis import AnalysisParams
 from liens.analysis.engagement import post_engagement
 from liens.analysis.forecast import DEFAULT_POST_KINDS
+from liens.analysis.resampling import bootstrap_means
 
 __all__ = [
     "LEXICONS",
@@ -632,7 +633,7 @@ def content_type_engagement(
     a = (1 - level) / 2
     for k, g in df.groupby("content_type"):
         v = g["engagement"].to_numpy(dtype=float)
-        boot = v[rng.integers(0, len(v), size=(n_boot, len(v)))].mean(axis=1)
+        boot = bootstrap_means(v, n_boot, rng)
         enough = len(v) >= min_posts
         rows.append(
             {

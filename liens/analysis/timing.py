@@ -32,6 +32,7 @@ import pandas as pd
 from liens.analysis import AnalysisParams
 from liens.analysis.engagement import post_engagement
 from liens.analysis.forecast import DEFAULT_POST_KINDS, DEFAULT_REFERENCE_HOURS
+from liens.analysis.resampling import bootstrap_means
 from liens.analysis.window import events_query
 from liens.model import CONTENT_KINDS
 
@@ -191,12 +192,12 @@ def slot_engagement(
     groups = df.groupby(["weekday", "block"])["e"]
     rng = np.random.default_rng(seed)
     keys, means, boots = [], [], []
-    # One vectorised draw per slot (at most 7 × 24 slots): B × n resampled indices.
+    # One vectorised draw per slot (at most 7 × 24 slots), memory bounded by bootstrap_means.
     for key, values in groups:
         v = values.to_numpy()
         keys.append(key)
         means.append(v.mean())
-        boots.append(v[rng.integers(0, len(v), size=(n_boot, len(v)))].mean(axis=1))
+        boots.append(bootstrap_means(v, n_boot, rng))
     out = pd.DataFrame(keys, columns=["weekday", "block"])
     out["posts"] = groups.size().to_numpy()
     out["mean"] = means
