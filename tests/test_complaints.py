@@ -261,3 +261,46 @@ def test_an_alert_says_how_much_of_its_alarm_is_complaints(brand):  # noqa: F811
     assert alert.complaint_share == pytest.approx(1 / 3)
     assert "33% of the window's events are complaints" in alert.text()
     assert alert.payload()["complaint_share"] == pytest.approx(1 / 3)
+
+
+def test_event_tone_scores_each_distinct_text_once_and_fills_every_event(brand):  # noqa: F811
+    con = brand.con
+    (originals,) = con.execute(
+        "SELECT count(*) FROM events WHERE text = 'Toujours aussi nul'"
+    ).fetchone()
+    # three shares of each repeating its text (a retweet carries the original's words)
+    con.execute(
+        """INSERT INTO events (event_id, platform, kind, actor, target, created_at, text)
+           SELECT event_id || '-rt' || n, platform, 'share', 'zoe' || n, actor,
+             created_at + INTERVAL 1 HOUR, text
+           FROM events, range(3) r(n) WHERE text = 'Toujours aussi nul'"""
+    )
+    (with_text,) = con.execute("SELECT count(*) FROM events WHERE trim(text) <> ''").fetchone()
+    seen = []
+
+    def scorer(texts, langs=None):
+        seen.extend(texts)
+        return fake_scorer(texts, langs)
+
+    params = AnalysisParams(options={"owned": ["hotel"]})
+    assert reputation.update_event_tone(con, params, scorer=scorer) == with_text
+    assert seen.count("Toujours aussi nul") == 1
+    assert len(seen) == len(set(seen))
+    stored = con.execute(
+        "SELECT e.text, t.* EXCLUDE (event_id) FROM event_tone t JOIN events e USING (event_id) "
+        "ORDER BY e.event_id"
+    ).df()
+    assert len(stored) == with_text
+    repeats = stored[stored.text == "Toujours aussi nul"]
+    assert (
+        len(repeats) == 4 * originals and len(repeats.drop(columns="text").drop_duplicates()) == 1
+    )
+    # nothing left to score; and in batches of two the same table is written
+    assert reputation.update_event_tone(con, params, scorer=scorer) == 0
+    con.execute("DROP TABLE event_tone")
+    assert reputation.update_event_tone(con, params, scorer=fake_scorer, batch=2) == with_text
+    again = con.execute(
+        "SELECT e.text, t.* EXCLUDE (event_id) FROM event_tone t JOIN events e USING (event_id) "
+        "ORDER BY e.event_id"
+    ).df()
+    pd.testing.assert_frame_equal(stored, again)

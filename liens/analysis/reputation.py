@@ -50,6 +50,7 @@ __all__ = [
     "run",
     "store_event_tone",
     "tone_scorer",
+    "update_event_tone",
 ]
 
 #: How much more a negative voice weighs than a positive one. Seed 003 (a comment on Latin
@@ -99,6 +100,9 @@ def event_tone(
 ) -> pd.DataFrame:
     """Tone and hostility of every event with text, scoring only events not scored before.
 
+    The new scores are added to the workspace's ``event_tone`` table first
+    (:func:`update_event_tone`), then the whole table is returned.
+
     Parameters
     ----------
     con : duckdb connection to a workspace
@@ -115,45 +119,98 @@ def event_tone(
     pandas.DataFrame
         The whole ``event_tone`` table (previous rows plus new ones), columns as in the module
         docstring.
+    """
+    update_event_tone(con, params, scorer=scorer, batch=batch)
+    out = con.execute(f"SELECT {', '.join(EVENT_TONE_COLUMNS)} FROM event_tone").df()
+    if out.empty:
+        return _empty(EVENT_TONE_COLUMNS)
+    out["is_attack"] = out["is_attack"].astype("boolean")
+    out["is_complaint"] = out["is_complaint"].astype("boolean")
+    return out
 
-    Notes
-    -----
-    Events without text, or with only blanks, are not listed. The language given by the source
-    (``events.lang``) is passed to the scorer; missing ones are detected by it.
+
+def update_event_tone(
+    con: duckdb.DuckDBPyConnection,
+    params: AnalysisParams | None = None,
+    *,
+    scorer: Scorer | None = None,
+    batch: int = 20_000,
+) -> int:
+    """Score the events with text not yet in ``event_tone`` and add them; returns rows added.
+
+    The texts to score are staged in the workspace and read ``batch`` at a time, each batch
+    written as soon as it is scored, so memory does not grow with the number of texts.
+    Within a batch (texts in order, so repeats are neighbours) each distinct (text,
+    language) pair is scored once: a retweet's text is the original's. The language given by
+    the source (``events.lang``) is passed to the scorer; missing ones are detected, text by
+    text. Events without text, or with only blanks, are not listed.
     """
     scorer = scorer or tone_scorer
     params = params or AnalysisParams()
     sql, args = events_query(params)
-    have = "event_tone" in _tables(con)
-    if have:
+    if "event_tone" in _tables(con):
         _complete_complaints(con, params)
-    skip = "AND e.event_id NOT IN (SELECT event_id FROM event_tone)" if have else ""
-    todo = con.execute(
-        f"""SELECT e.event_id, e.text, e.lang FROM ({sql}) e
-            WHERE e.text IS NOT NULL AND trim(e.text) <> '' {skip} ORDER BY e.event_id""",
+    else:
+        cols = ", ".join(f"{c} {t}" for c, t in EVENT_TONE_COLUMNS.items())
+        con.execute(f"CREATE TABLE event_tone ({cols})")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _tone_todo AS
+SELECT row_number() OVER (ORDER BY e.text, e.lang, e.event_id) - 1 AS _n,
+  e.event_id, e.text, e.lang
+FROM ({sql}) e
+WHERE e.text IS NOT NULL AND trim(e.text) <> ''
+  AND NOT EXISTS (SELECT 1 FROM event_tone t WHERE t.event_id = e.event_id)""",
         args,
-    ).df()
-    parts = []
-    if have:
-        cols = ", ".join(EVENT_TONE_COLUMNS)
-        parts.append(con.execute(f"SELECT {cols} FROM event_tone").df())
-    for i in range(0, len(todo), batch):
-        chunk = todo.iloc[i : i + batch]
-        langs = [la if isinstance(la, str) and la else None for la in chunk["lang"]]
-        scored = scorer(list(chunk["text"]), langs if any(langs) else None)
-        scored = scored.reset_index(drop=True)
-        if "complaint_score" not in scored.columns:  # a tone-only scorer (tests, plug-ins)
-            found = _complaints(list(chunk["text"]), list(scored["lang"]), con, params)
-            scored["complaint_score"] = found["complaint_score"].to_numpy()
-            scored["is_complaint"] = found["is_complaint"].to_numpy()
-        scored.insert(0, "event_id", chunk["event_id"].to_numpy())
-        parts.append(scored[list(EVENT_TONE_COLUMNS)])
-    if not parts:
-        return _empty(EVENT_TONE_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    out["is_attack"] = out["is_attack"].astype("boolean")
-    out["is_complaint"] = out["is_complaint"].astype("boolean")
-    return out
+    )
+    try:
+        (total,) = con.execute("SELECT count(*) FROM _tone_todo").fetchone()
+        for start in range(0, total, batch):
+            chunk = con.execute(
+                "SELECT event_id, text, lang FROM _tone_todo WHERE _n >= ? AND _n < ?",
+                [start, start + batch],
+            ).df()
+            _store_scores(con, _score_batch(chunk, scorer, con, params))
+    finally:
+        con.execute("DROP TABLE IF EXISTS _tone_todo")
+    return total
+
+
+def _score_batch(
+    chunk: pd.DataFrame, scorer: Scorer, con: duckdb.DuckDBPyConnection, params: AnalysisParams
+) -> pd.DataFrame:
+    """Scores of one batch of ``event_id, text, lang`` rows, each distinct pair scored once."""
+    langs = pd.Series(
+        [la if isinstance(la, str) and la else None for la in chunk["lang"]], dtype=object
+    )
+    missing = langs.isna().to_numpy()
+    if missing.any():
+        from liens.analysis.language import detect_language
+        from liens.analysis.tone import MAX_CHARS
+
+        # on the opening the scorer reads, so that detecting here changes nothing
+        langs[missing] = detect_language([t[:MAX_CHARS] for t in chunk["text"][missing]])
+    key = pd.MultiIndex.from_arrays([chunk["text"], langs.fillna("")])
+    first, distinct = pd.factorize(key)
+    texts = [t for t, _ in distinct]
+    given = [la or None for _, la in distinct]
+    scored = scorer(texts, given if any(given) else None).reset_index(drop=True)
+    if "complaint_score" not in scored.columns:  # a tone-only scorer (tests, plug-ins)
+        found = _complaints(texts, list(scored["lang"]), con, params)
+        scored["complaint_score"] = found["complaint_score"].to_numpy()
+        scored["is_complaint"] = found["is_complaint"].to_numpy()
+    out = scored.iloc[first].reset_index(drop=True)
+    out.insert(0, "event_id", chunk["event_id"].to_numpy())
+    return out[list(EVENT_TONE_COLUMNS)]
+
+
+def _store_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame) -> None:
+    scores = scores.astype({"is_attack": "boolean", "is_complaint": "boolean"})
+    con.register("_liens_tone", scores)
+    try:
+        names = ", ".join(EVENT_TONE_COLUMNS)
+        con.execute(f"INSERT INTO event_tone SELECT {names} FROM _liens_tone")
+    finally:
+        con.unregister("_liens_tone")
 
 
 def _complaints(texts, langs, con, params: AnalysisParams) -> pd.DataFrame:
@@ -444,12 +501,11 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
     from liens.errors import LiensError
 
     try:
-        tone = event_tone(con, params, scorer=params.options.get("tone_scorer"))
+        update_event_tone(con, params, scorer=params.options.get("tone_scorer"))
     except LiensError as exc:
         # a missing tone model must not stop the other analyses; the report says "not computed"
         warnings.warn(f"reputation not computed: {exc}", stacklevel=2)
         return {}
-    store_event_tone(con, tone)
     weight = float(params.options.get("negative_weight", NEGATIVE_WEIGHT))
     return {
         "reputation_daily": reputation_daily(con, params, negative_weight=weight),
