@@ -100,7 +100,10 @@ def community_summary(
             "density": np.divide(internal, pairs, out=np.full(ncom, np.nan), where=pairs > 0),
         }
     )
-    lead = members.sort_values("pagerank", ascending=False).groupby("community").head(top)
+    # Equal PageRanks (to float noise, which differs from run to run) are ordered by name.
+    ranked = members.assign(_pr=members["pagerank"].round(15))
+    ranked = ranked.sort_values(["_pr", "account"], ascending=[False, True], kind="stable")
+    lead = ranked.groupby("community").head(top)
     out["leaders"] = out["community"].map(lead.groupby("community")["account"].agg(", ".join))
     sql, args = events_query(params)
     con.register("_memb", members[["platform", "account", "community"]])

@@ -214,8 +214,10 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
     directed, undirected = ties(con, params)
     chains, chain_totals = relay_chains(con, params)
     members, network, coms, brs, sugg = [], [], [], [], []
-    for platform, dpart in directed.groupby("platform", sort=True):
-        upart = undirected[undirected["platform"] == platform]
+    d_rows, u_rows = _platform_rows(directed), _platform_rows(undirected)
+    for platform in sorted(d_rows):
+        dpart = d_rows[platform](directed)
+        upart = u_rows.get(platform, lambda d: d.iloc[0:0])(undirected)
         gd = directed_graph(dpart)
         gu = undirected_graph(upart, accounts=np.asarray(gd.vs["name"], dtype=object))
         mem, facts = member_metrics(gd, gu, upart, platform, params)
@@ -230,9 +232,15 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         brs.append(bridges(upart, mem, ends=(gu["ends"][:, 0], gu["ends"][:, 1])))
         sugg.append(suggestions(gu, k=int((params.options or {}).get("suggestions_k", 10))))
         sugg[-1].insert(0, "platform", platform)
-    out = {
-        "ties": _arrow(directed),
-        "ties_undirected": _arrow(undirected),
+    # Each tie table becomes Arrow with nothing else holding it, then is let go: on 10M
+    # synthetic events each is 2.5 GB, and a pandas copy beside its Arrow copy doubles that.
+    if d_rows:
+        del dpart, upart, gd, gu
+    out = {"ties": _arrow(directed)}
+    del directed
+    out["ties_undirected"] = _arrow(undirected)
+    del undirected
+    out |= {
         "members": _concat(members, MEMBER_COLUMNS),
         "network": pd.DataFrame(network),
         "communities": _concat(coms),
@@ -242,6 +250,23 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
     }
     out.update(signed_balance(con, params))
     return out
+
+
+def _platform_rows(df: pd.DataFrame) -> dict:
+    """Per platform, a function giving its rows of ``df``: a slice (no copy) when they are
+    contiguous, as tie tables are (ordered by account ids, which follow the platform)."""
+    p = df["platform"].to_numpy()
+    if not len(p):
+        return {}
+    starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+    stops = np.r_[starts[1:], len(p)]
+    names = p[starts]
+    if len(set(names)) < len(names):  # not contiguous: select by value
+        return {name: (lambda d, name=name: d[d["platform"] == name]) for name in set(names)}
+    return {
+        name: (lambda d, lo=lo, hi=hi: d.iloc[lo:hi])
+        for name, lo, hi in zip(names, starts, stops, strict=True)
+    }
 
 
 def _arrow(df: pd.DataFrame) -> pa.Table | pd.DataFrame:
