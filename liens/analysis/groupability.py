@@ -90,11 +90,13 @@ def suggestions(
     # cost of each row: 2-paths through non-hub middles
     ok_mid = (deg[dst] <= max_middle_degree) & (deg[dst] >= 2)
     cost = np.bincount(src[ok_mid], weights=deg[dst[ok_mid]], minlength=n)[rows]
+    with np.errstate(divide="ignore"):  # middles have degree >= 2: the 0 and 1 rows unused
+        inv_log, inv_deg = 1.0 / np.log(deg.astype(float)), 1.0 / deg.astype(float)
     parts = []
     bounds = np.searchsorted(np.cumsum(cost), np.arange(_CHUNK, cost.sum() + _CHUNK, _CHUNK))
     for chunk in np.split(rows, np.unique(np.minimum(bounds + 1, len(rows)))[:-1]):
         if len(chunk):
-            parts.append(_chunk(chunk, src, dst, indptr, deg, ok_mid, find, k, n))
+            parts.append(_chunk(chunk, src, dst, indptr, deg, ok_mid, find, k, n, inv_log, inv_deg))
     df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if df.empty:
         return pd.DataFrame(columns=cols)
@@ -103,8 +105,9 @@ def suggestions(
     return df[cols]
 
 
-def _chunk(rows, src, dst, indptr, deg, ok_mid, find, k, n) -> pd.DataFrame:
-    """Scores of every 2-hop candidate of the accounts in ``rows``; keeps the top k each."""
+def _chunk(rows, src, dst, indptr, deg, ok_mid, find, k, n, inv_log, inv_deg) -> pd.DataFrame:
+    """Scores of every 2-hop candidate of the accounts in ``rows``; keeps the top k each.
+    ``inv_log``, ``inv_deg``: 1 / ln(degree) and 1 / degree per vertex."""
     arcs = _arcs_of(rows, indptr)
     arcs = arcs[ok_mid[arcs]]
     u, m = src[arcs], dst[arcs]
@@ -114,25 +117,34 @@ def _chunk(rows, src, dst, indptr, deg, ok_mid, find, k, n) -> pd.DataFrame:
     start = np.repeat(indptr[m], reps)
     offset = np.arange(len(uu)) - np.repeat(np.cumsum(reps) - reps, reps)
     vv = dst[start + offset]
+    del start, offset
     # group the 2-paths by candidate pair with one sort (the inverse of np.unique is not
     # needed), then drop self-pairs and pairs already tied once per pair, not per 2-path
     keys = uu * n + vv
+    del uu, vv
     order = np.argsort(keys, kind="stable")  # runs sorted per middle: timsort merges them
     keys = keys[order]
-    w = deg[mm[order]].astype(float)
+    mid = mm[order]
+    del mm, order
     if len(keys) == 0:
         return pd.DataFrame()
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     key = keys[starts]
     cn = np.diff(np.r_[starts, len(keys)]).astype(float)
-    aa = np.add.reduceat(1.0 / np.log(w), starts)
-    ra = np.add.reduceat(1.0 / w, starts)
-    ku, kv = key // n, key % n
+    del keys
+    aa = np.add.reduceat(inv_log[mid], starts)
+    ra = np.add.reduceat(inv_deg[mid], starts)
+    del mid, starts
+    ku = key // n
+    # Only the candidates that can reach an account's top k go on to the tie lookup and the
+    # ranking sort (which took most of the time: about 1 in 100 candidates is kept).
+    sel = _top_bound(ku, aa, k + deg[ku] + 1)
+    key, cn, aa, ra, ku = key[sel], cn[sel], aa[sel], ra[sel], ku[sel]
+    kv = key % n
     keep = (kv != ku) & (find(ku, kv) < 0)
     if not keep.any():
         return pd.DataFrame()
-    key, cn, aa, ra = key[keep], cn[keep], aa[keep], ra[keep]
-    ku, kv = key // n, key % n
+    cn, aa, ra, ku, kv = cn[keep], aa[keep], ra[keep], ku[keep], kv[keep]
     jac = cn / (deg[ku] + deg[kv] - cn)
     # candidates are in (ku, kv) order (sorted keys) and lexsort is stable: kv already
     # breaks the remaining ties without a sort pass of its own (its merge was the costliest)
@@ -153,6 +165,31 @@ def _chunk(rows, src, dst, indptr, deg, ok_mid, find, k, n) -> pd.DataFrame:
             "resource_allocation": ra[top],
         }
     )
+
+
+_BUCKETS = 64
+
+
+def _top_bound(group: np.ndarray, score: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Mask keeping, in each group, every item whose score could be among the group's
+    ``need`` largest (``group`` sorted, ``score`` > 0, ``need`` per item, constant within a
+    group). The scores are put in at most 64 buckets by a non-decreasing map (the exponent
+    and two leading mantissa bits of the float, clipped); each group keeps the buckets from
+    the top down until they hold ``need`` items, ties included. An item below the kept
+    buckets has at least ``need`` items with a strictly larger score, so the top ``need``
+    (and, after ``need - k`` items are removed, the top k) are exactly those of the full
+    list, in the same order once sorted."""
+    if len(group) == 0:
+        return np.zeros(0, dtype=bool)
+    raw = score.view(np.int64) >> 50  # positive floats: the bits order as the values
+    b = np.clip(raw - (raw.max() - (_BUCKETS - 1)), 0, _BUCKETS - 1)
+    first = np.r_[True, group[1:] != group[:-1]]
+    g = np.cumsum(first) - 1  # dense group index
+    counts = np.bincount(g * _BUCKETS + b, minlength=(g[-1] + 1) * _BUCKETS)
+    counts = counts.reshape(-1, _BUCKETS)
+    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]  # items with bucket >= b
+    cut = np.maximum((at_least >= need[first][:, None]).sum(axis=1) - 1, 0)
+    return b >= cut[g]
 
 
 def _arcs_of(rows: np.ndarray, indptr: np.ndarray) -> np.ndarray:
