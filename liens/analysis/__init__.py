@@ -165,7 +165,24 @@ def run_analyses(
     return written
 
 
-def _store(con: duckdb.DuckDBPyConnection, name: str, table: pd.DataFrame | pa.Table) -> int:
+@dataclass(frozen=True)
+class TempTable:
+    """A result left by an analysis in a temporary table of the connection, for tables too
+    large to pass through Python: :func:`run_analyses` stores it under the result's name
+    without the columns ``drop``, then drops the temporary table."""
+
+    name: str
+    drop: tuple[str, ...] = ()
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection, name: str, table: pd.DataFrame | pa.Table | TempTable
+) -> int:
+    if isinstance(table, TempTable):
+        cols = f"* EXCLUDE ({', '.join(table.drop)})" if table.drop else "*"
+        con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT {cols} FROM {table.name}')
+        con.execute(f"DROP TABLE {table.name}")
+        return con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
     con.register("_result", table)
     try:
         con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM _result')

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from liens.analysis import AnalysisParams
+from liens.analysis import AnalysisParams, TempTable
 from liens.analysis.centrality import (
     DEFAULT_PIVOTS,
     EXACT_MAX_NODES,
@@ -49,7 +49,7 @@ from liens.analysis.centrality import (
 from liens.analysis.communities import bridges, community_summary, leiden
 from liens.analysis.graph import directed_graph, undirected_graph
 from liens.analysis.structural_holes import brokerage_roles, burt_measures
-from liens.analysis.ties import ties
+from liens.analysis.ties import TIE_TABLES, tie_rows, tie_tables
 
 __all__ = ["MEMBER_COLUMNS", "member_metrics", "network_summary", "run"]
 
@@ -205,13 +205,21 @@ def _diameter(gu: ig.Graph) -> tuple[float, str]:
     return float(max(comp.eccentricity(vertices=[far]))), "double-sweep lower bound"
 
 
-def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.DataFrame]:
-    """Registry adapter: every table listed in the module docstring."""
+def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict:
+    """Registry adapter: every table listed in the module docstring (the two tie tables as
+    :class:`~liens.analysis.TempTable`, left in DuckDB)."""
     from liens.analysis.balance import signed_balance
     from liens.analysis.groupability import closure_in_window, suggestions
     from liens.analysis.relays import relay_chains
 
-    directed, undirected = ties(con, params)
+    # The tie tables stay in DuckDB (on 10M synthetic events each is 2.5 GB as pandas):
+    # only the columns the graphs and the metrics read come to Python.
+    tie_tables(con, params)
+    directed = _fetch(con, tie_rows(TIE_TABLES[0], "platform, source, target, n_events"))
+    undirected = _fetch(
+        con,
+        tie_rows(TIE_TABLES[1], "platform, a, b, n_events, strength, n_kinds, first_at, last_at"),
+    )
     chains, chain_totals = relay_chains(con, params)
     members, network, coms, brs, sugg = [], [], [], [], []
     d_rows, u_rows = _platform_rows(directed), _platform_rows(undirected)
@@ -232,15 +240,12 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict[str, pd.
         brs.append(bridges(upart, mem, ends=(gu["ends"][:, 0], gu["ends"][:, 1])))
         sugg.append(suggestions(gu, k=int((params.options or {}).get("suggestions_k", 10))))
         sugg[-1].insert(0, "platform", platform)
-    # Each tie table becomes Arrow with nothing else holding it, then is let go: on 10M
-    # synthetic events each is 2.5 GB, and a pandas copy beside its Arrow copy doubles that.
     if d_rows:
         del dpart, upart, gd, gu
-    out = {"ties": _arrow(directed)}
-    del directed
-    out["ties_undirected"] = _arrow(undirected)
-    del undirected
-    out |= {
+    del directed, undirected
+    out = {
+        "ties": TempTable(TIE_TABLES[0], drop=("_a", "_b")),
+        "ties_undirected": TempTable(TIE_TABLES[1], drop=("_a", "_b")),
         "members": _concat(members, MEMBER_COLUMNS),
         "network": pd.DataFrame(network),
         "communities": _concat(coms),
@@ -267,6 +272,12 @@ def _platform_rows(df: pd.DataFrame) -> dict:
         name: (lambda d, lo=lo, hi=hi: d.iloc[lo:hi])
         for name, lo, hi in zip(names, starts, stops, strict=True)
     }
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
+    """Query result as pandas through Arrow, each Arrow column freed as it is converted."""
+    table = con.execute(sql).fetch_arrow_table()
+    return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
 def _arrow(df: pd.DataFrame) -> pa.Table | pd.DataFrame:

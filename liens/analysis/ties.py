@@ -236,6 +236,33 @@ def ties(
     con: duckdb.DuckDBPyConnection, params: AnalysisParams
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both views at once: ``(directed, undirected)``; see :func:`pair_ties`."""
+    tie_tables(con, params)
+    try:
+        directed = _fetch(con, tie_rows(TIE_TABLES[0]))
+        con.execute(f"DROP TABLE {TIE_TABLES[0]}")
+        undirected = _fetch(con, tie_rows(TIE_TABLES[1]))
+    finally:
+        for t in TIE_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+    return directed, undirected
+
+
+TIE_TABLES = ("_ties_d", "_ties_u")  # temp tables written by tie_tables
+
+
+def tie_rows(table: str, columns: str = "* EXCLUDE (_a, _b)") -> str:
+    """SQL reading ``columns`` of a table of :func:`tie_tables` in the order of the frames
+    of :func:`ties` (by account ids; the workspace does not keep the insertion order)."""
+    return f"SELECT {columns} FROM {table} ORDER BY _a, _b"
+
+
+def tie_tables(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> None:
+    """:func:`ties` left in DuckDB, for data too large to hold twice in Python: the temp
+    tables ``_ties_d`` (directed) and ``_ties_u`` (undirected) of :data:`TIE_TABLES` get the
+    rows and columns of the two frames, plus the account ids ``_a, _b`` last (read them in
+    order with :func:`tie_rows`). Only the columns that the strength
+    components are computed from pass through pandas (:func:`strength_components`); the
+    rest is joined back in SQL."""
     sql, args, _ = _tie_events(con, params)
     kinds = _kinds(con, sql, args)
     start, end = _window(con, sql, args, params)
@@ -244,22 +271,45 @@ def ties(
         _stage(con, sql, args)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _td AS {_aggregate_sql(kinds, True)}")
         con.execute(f"CREATE OR REPLACE TEMP TABLE _tu AS {_aggregate_sql(kinds, False)}")
-        # Each temp table is dropped as soon as read for the last time, and the components
-        # are added in place: on 10M synthetic events the tables and a copy of the pairs
-        # held about 5 GB more than the two results.
+        # Each temp table is dropped as soon as read for the last time: on 10M synthetic
+        # events the tables and pandas copies of the pairs held about 5 GB more than needed.
         con.execute("DROP TABLE te")
-        undirected = _fetch(con, _pairs_sql(threshold, kinds))
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _tp AS {_pairs_sql(threshold, kinds)}")
         con.execute("DROP TABLE _tu")
-        undirected = strength_components(undirected, params, start=start, end=end, copy=False)
-        con.register("_strength", undirected[_STRENGTH_COLUMNS])
-        directed = _fetch(con, _directed_sql(threshold))
+        # in the order of the frames (the strength's matrix product can differ in the last
+        # bit with the position of a row)
+        slim = _fetch(con, tie_rows("_tp", ", ".join(_COMPONENT_INPUTS)))
+        slim = strength_components(slim, params, start=start, end=end, copy=False)
+        added = [c for c in slim.columns if c not in _COMPONENT_INPUTS]
+        for c in slim.columns:  # keep the join keys and the new columns only
+            if c not in ["_a", "_b", *added]:
+                del slim[c]
+        con.register("_strength", slim)
+        new = ", ".join(f"st.{c}" for c in added)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE {TIE_TABLES[1]} AS
+SELECT p.* EXCLUDE (_a, _b, {", ".join(_COMPONENT_ONLY)}), {new}, p._a, p._b
+FROM _tp p JOIN _strength st ON st._a = p._a AND st._b = p._b""")
+        con.execute("DROP TABLE _tp")
+        end_us = con.execute("SELECT epoch_us(CAST(? AS TIMESTAMP))", [str(end)]).fetchone()[0]
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {TIE_TABLES[0]} AS {_directed_sql(threshold, end_us)}"
+        )
         con.unregister("_strength")
-    finally:
-        for t in ("te", "_tn", "_td", "_tu"):
+        del slim
+    except BaseException:
+        for t in TIE_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {t}")
-    _times(directed, end)
-    undirected = undirected.drop(columns=["_a", "_b"])
-    return directed, undirected
+        raise
+    finally:
+        for t in ("te", "_tn", "_td", "_tu", "_tp"):
+            con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+# columns of the pairs read by strength_components; the second list is read only there
+_COMPONENT_INPUTS = ["platform", "_a", "_b", "n_events", "weighted_count", "first_at",
+                     "last_at", "w_ab", "w_ba", "reciprocated", "n_intimate", "m_ab", "m_ba",
+                     "tone_intensity"]  # fmt: skip
+_COMPONENT_ONLY = ["n_intimate", "tone_intensity", "m_ab", "m_ba"]
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:
@@ -324,12 +374,15 @@ SELECT na.platform, na.account AS a, nb.account AS b, u.* EXCLUDE (_a, _b),
 FROM _tu u
 JOIN _tn na ON na.id = u._a JOIN _tn nb ON nb.id = u._b
 LEFT JOIN _td f ON f._a = u._a AND f._b = u._b
-LEFT JOIN _td r ON r._a = u._b AND r._b = u._a
-ORDER BY u._a, u._b"""
+LEFT JOIN _td r ON r._a = u._b AND r._b = u._a"""
 
 
-def _directed_sql(threshold: float) -> str:
+def _directed_sql(threshold: float, end_us: int) -> str:
+    """Directed rows; ``duration_days`` and ``recency_days`` (end of the window ``end_us``
+    in microseconds) as :func:`_times` computes them: a difference of microseconds turned
+    into a float, then divided by the microseconds of a day."""
     back = "coalesce(r.weighted_count, 0)"
+    day = 86_400_000_000
     recip = f"d.n_events >= {threshold} AND coalesce(r.n_events, 0) >= {threshold}"
     return f"""
 SELECT ns.platform, ns.account AS source, nt.account AS target,
@@ -338,12 +391,13 @@ SELECT ns.platform, ns.account AS source, nt.account AS target,
   CASE WHEN {recip} THEN 'bilateral' ELSE 'unilateral' END AS orientation,
   least(d.weighted_count, {back}) / greatest(d.weighted_count, {back}) AS balance,
   (d.weighted_count - {back}) / (d.weighted_count + {back}) AS dominance,
-  st.* EXCLUDE (_a, _b)
+  {", ".join(f"st.{c}" for c in _STRENGTH_COLUMNS[2:])},
+  CAST(epoch_us(d.last_at) - epoch_us(d.first_at) AS DOUBLE) / {day} AS duration_days,
+  CAST({end_us} - epoch_us(d.last_at) AS DOUBLE) / {day} AS recency_days, d._a, d._b
 FROM _td d
 JOIN _tn ns ON ns.id = d._a JOIN _tn nt ON nt.id = d._b
 LEFT JOIN _td r ON r._a = d._b AND r._b = d._a
-JOIN _strength st ON st._a = least(d._a, d._b) AND st._b = greatest(d._a, d._b)
-ORDER BY d._a, d._b"""
+JOIN _strength st ON st._a = least(d._a, d._b) AND st._b = greatest(d._a, d._b)"""
 
 
 def _times(df: pd.DataFrame, end) -> None:
