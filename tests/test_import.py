@@ -618,6 +618,33 @@ def test_memory_and_thread_limits_come_from_the_environment(tmp_path, monkeypatc
     assert threads == 1
 
 
+def test_memory_lent_lowers_the_limit_for_a_block_then_restores_it(tmp_path, monkeypatch):
+    from liens.store.workspace import memory_lent
+
+    monkeypatch.setenv("LIENS_MEMORY_LIMIT", "3GB")
+    w = Workspace(tmp_path / "w.duckdb")
+
+    def limit():
+        return w.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    before = limit()
+    with memory_lent(w.con, keep="500MB"):
+        assert limit() in {"476.8 MiB", "500.0 MB"}
+        with memory_lent(w.con, keep="1GB"):  # already lower: left as it is
+            assert limit() in {"476.8 MiB", "500.0 MB"}
+    assert limit() == before
+    monkeypatch.delenv("LIENS_MEMORY_LIMIT")
+    default = (
+        w.con.execute("RESET memory_limit")
+        .execute("SELECT current_setting('memory_limit')")
+        .fetchone()[0]
+    )
+    with pytest.raises(RuntimeError), memory_lent(w.con, keep="500MB"):
+        raise RuntimeError
+    assert limit() == default  # DuckDB's default without the variable, after an error too
+    w.close()
+
+
 @pytest.mark.parametrize(
     ("variable", "value"), [("LIENS_MEMORY_LIMIT", "lots"), ("LIENS_THREADS", "two")]
 )

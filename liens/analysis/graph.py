@@ -25,6 +25,7 @@ import pandas as pd
 __all__ = [
     "directed_graph",
     "edge_index",
+    "graph_from_ids",
     "undirected_graph",
     "write_graph",
 ]
@@ -39,6 +40,31 @@ def _graph(names: np.ndarray, src: np.ndarray, dst: np.ndarray, directed: bool) 
     # igraph lists an undirected edge as (low id, high id): the rows' own orientation is
     # kept here, as ids, for lookups that must not go back through the names
     g["ends"] = edges
+    return g
+
+
+def graph_from_ids(
+    src: np.ndarray,
+    dst: np.ndarray,
+    names: np.ndarray,
+    *,
+    directed: bool,
+    first: np.ndarray | None = None,
+) -> ig.Graph:
+    """The graph of :func:`directed_graph` / :func:`undirected_graph` (without edge
+    attributes) from integer account ids: row i is ``src[i] -> dst[i]`` and ``names[id]`` is
+    the account of an id. Ids and accounts being one to one, the vertex order is the one the
+    accounts give (first seen first, ``first`` ids before the rows'); no Python string is
+    made per row, only one per vertex. Graph attribute ``ids``: the id of each vertex."""
+    first = np.asarray(first if first is not None else [], dtype=np.int64)
+    codes, ids = pd.factorize(np.concatenate([first, src, dst]).astype(np.int64, copy=False))
+    n = len(first)
+    edges = np.column_stack([codes[n : n + len(src)], codes[n + len(src) :]])
+    del codes
+    g = ig.Graph(n=len(ids), edges=edges, directed=directed)
+    g.vs["name"] = names[ids].tolist()
+    g["ends"] = edges
+    g["ids"] = ids
     return g
 
 

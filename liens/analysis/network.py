@@ -47,9 +47,10 @@ from liens.analysis.centrality import (
     reciprocity,
 )
 from liens.analysis.communities import bridges, community_summary, leiden
-from liens.analysis.graph import directed_graph, undirected_graph
+from liens.analysis.graph import graph_from_ids
 from liens.analysis.structural_holes import brokerage_roles, burt_measures
 from liens.analysis.ties import TIE_TABLES, tie_rows, tie_tables
+from liens.store.workspace import memory_lent
 
 __all__ = ["MEMBER_COLUMNS", "member_metrics", "network_summary", "run"]
 
@@ -209,39 +210,32 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict:
     """Registry adapter: every table listed in the module docstring (the two tie tables as
     :class:`~liens.analysis.TempTable`, left in DuckDB)."""
     from liens.analysis.balance import signed_balance
-    from liens.analysis.groupability import closure_in_window, suggestions
     from liens.analysis.relays import relay_chains
 
     # The tie tables stay in DuckDB (on 10M synthetic events each is 2.5 GB as pandas):
     # only the columns the graphs and the metrics read come to Python.
     tie_tables(con, params)
-    directed = _fetch(con, tie_rows(TIE_TABLES[0], "platform, source, target, n_events"))
+    directed = _fetch(con, tie_rows(TIE_TABLES[0], "platform, _a, _b, n_events"))
     undirected = _fetch(
         con,
-        tie_rows(TIE_TABLES[1], "platform, a, b, n_events, strength, n_kinds, first_at, last_at"),
+        tie_rows(
+            TIE_TABLES[1],
+            "platform, a, b, _a, _b, n_events, strength, n_kinds, first_at, last_at",
+        ),
     )
+    # the account of each id, once: the graphs are built from the ids (a Python string per
+    # row, 20M of them on 10M synthetic events, left memory scattered that was not given back)
+    ids = con.execute(
+        f"SELECT _a, source FROM {TIE_TABLES[0]} UNION SELECT _b, target FROM {TIE_TABLES[0]}"
+    ).fetchnumpy()
+    names = np.empty(int(ids["_a"].max()) + 1 if len(ids["_a"]) else 0, dtype=object)
+    names[ids["_a"]] = ids["source"]
+    del ids
     chains, chain_totals = relay_chains(con, params)
-    members, network, coms, brs, sugg = [], [], [], [], []
-    d_rows, u_rows = _platform_rows(directed), _platform_rows(undirected)
-    for platform in sorted(d_rows):
-        dpart = d_rows[platform](directed)
-        upart = u_rows.get(platform, lambda d: d.iloc[0:0])(undirected)
-        gd = directed_graph(dpart)
-        gu = undirected_graph(upart, accounts=np.asarray(gd.vs["name"], dtype=object))
-        mem, facts = member_metrics(gd, gu, upart, platform, params)
-        row = network_summary(gd, gu, platform, facts)
-        # from the window's pairs (first and last event of each), not a second tie pass
-        closure = closure_in_window(upart, at=(params.options or {}).get("closure_at"), graph=gu)
-        row["closure_rate"] = closure["closure_rate"]
-        row["relay_chains"] = chain_totals.get(str(platform), 0)
-        network.append(row)
-        members.append(mem)
-        coms.append(community_summary(con, mem, gu, params))
-        brs.append(bridges(upart, mem, ends=(gu["ends"][:, 0], gu["ends"][:, 1])))
-        sugg.append(suggestions(gu, k=int((params.options or {}).get("suggestions_k", 10))))
-        sugg[-1].insert(0, "platform", platform)
-    if d_rows:
-        del dpart, upart, gd, gu
+    with memory_lent(con):  # the graphs' work is Python's: DuckDB's tables go to disk
+        members, network, coms, brs, sugg = _platforms(
+            con, params, directed, undirected, names, chain_totals
+        )
     del directed, undirected
     out = {
         "ties": TempTable(TIE_TABLES[0], drop=("_a", "_b")),
@@ -257,15 +251,49 @@ def run(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> dict:
     return out
 
 
+def _platforms(con, params, directed, undirected, names, chain_totals) -> tuple[list, ...]:
+    """Graphs and result rows of each platform: members, network, communities, bridges and
+    suggestions, one list entry per platform."""
+    from liens.analysis.groupability import closure_in_window, suggestions
+
+    members, network, coms, brs, sugg = [], [], [], [], []
+    d_rows, u_rows = _platform_rows(directed), _platform_rows(undirected)
+    for platform in sorted(d_rows):
+        dpart = d_rows[platform](directed)
+        upart = u_rows.get(platform, lambda d: d.iloc[0:0])(undirected)
+        # as directed_graph(dpart) and undirected_graph(upart, accounts=gd.vs["name"])
+        gd = graph_from_ids(dpart["_a"].to_numpy(), dpart["_b"].to_numpy(), names, directed=True)
+        gd.es["weight"] = dpart["n_events"].to_numpy(float)
+        gu = graph_from_ids(
+            upart["_a"].to_numpy(), upart["_b"].to_numpy(), names, directed=False, first=gd["ids"]
+        )
+        gu.es["weight"] = upart["n_events"].to_numpy(float)
+        gu.es["strength"] = upart["strength"].to_numpy(float)
+        mem, facts = member_metrics(gd, gu, upart, platform, params)
+        row = network_summary(gd, gu, platform, facts)
+        # from the window's pairs (first and last event of each), not a second tie pass
+        closure = closure_in_window(upart, at=(params.options or {}).get("closure_at"), graph=gu)
+        row["closure_rate"] = closure["closure_rate"]
+        row["relay_chains"] = chain_totals.get(str(platform), 0)
+        network.append(row)
+        members.append(mem)
+        coms.append(community_summary(con, mem, gu, params))
+        brs.append(bridges(upart, mem, ends=(gu["ends"][:, 0], gu["ends"][:, 1])))
+        sugg.append(suggestions(gu, k=int((params.options or {}).get("suggestions_k", 10))))
+        sugg[-1].insert(0, "platform", platform)
+    return members, network, coms, brs, sugg
+
+
 def _platform_rows(df: pd.DataFrame) -> dict:
     """Per platform, a function giving its rows of ``df``: a slice (no copy) when they are
     contiguous, as tie tables are (ordered by account ids, which follow the platform)."""
-    p = df["platform"].to_numpy()
-    if not len(p):
+    if not len(df):
         return {}
+    p, labels = pd.factorize(df["platform"])  # codes: no Python string per row
+    labels = np.asarray(labels, dtype=object)
     starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
     stops = np.r_[starts[1:], len(p)]
-    names = p[starts]
+    names = labels[p[starts]]
     if len(set(names)) < len(names):  # not contiguous: select by value
         return {name: (lambda d, name=name: d[d["platform"] == name]) for name in set(names)}
     return {

@@ -30,6 +30,7 @@ import pandas as pd
 
 from liens.analysis import AnalysisParams
 from liens.analysis.window import events_query
+from liens.store.workspace import memory_lent
 
 __all__ = [
     "COMPONENTS",
@@ -279,7 +280,8 @@ def tie_tables(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> None:
         # in the order of the frames (the strength's matrix product can differ in the last
         # bit with the position of a row)
         slim = _fetch(con, tie_rows("_tp", ", ".join(_COMPONENT_INPUTS)))
-        slim = strength_components(slim, params, start=start, end=end, copy=False)
+        with memory_lent(con):  # DuckDB waits: its tables go to disk, not beside pandas
+            slim = strength_components(slim, params, start=start, end=end, copy=False)
         added = [c for c in slim.columns if c not in _COMPONENT_INPUTS]
         for c in slim.columns:  # keep the join keys and the new columns only
             if c not in ["_a", "_b", *added]:

@@ -7,6 +7,9 @@ The file holds the canonical tables (``events``, ``accounts``, ``posts``, ``quar
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -17,6 +20,7 @@ from liens.store.schema import CANONICAL_TABLES, MIGRATIONS, SCHEMA_VERSION, cre
 __all__ = [
     "DEFAULT_WORKSPACE",
     "list_tables",
+    "memory_lent",
     "open_workspace",
     "resolve_workspace_path",
     "schema_version",
@@ -88,6 +92,40 @@ def _apply_limits(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                 "(examples: LIENS_MEMORY_LIMIT=8GB, LIENS_THREADS=2)",
                 path=path,
             ) from None
+
+
+_UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}  # fmt: skip
+
+
+def _bytes(text: str) -> float:
+    m = re.fullmatch(r"\s*([\d.]+)\s*([a-zA-Z]*)\s*", text)
+    return float(m.group(1)) * _UNITS.get(m.group(2).lower(), 1) if m else float("inf")
+
+
+@contextmanager
+def memory_lent(con: duckdb.DuckDBPyConnection, keep: str = "1GB") -> Iterator[None]:
+    """DuckDB's memory limit lowered to ``keep`` for a block where Python does the work.
+
+    DuckDB keeps the tables it holds in memory up to its limit and gives nothing back on its
+    own: lowering the limit makes it write what exceeds ``keep`` to its temporary folder and
+    free it, so that the memory goes to Python (graphs, numpy arrays) instead of being held
+    twice. Nothing happens when the limit is already at most ``keep``. The limit is then set
+    back to ``$LIENS_MEMORY_LIMIT``, or DuckDB's default without it.
+    """
+    current = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    if _bytes(current) <= _bytes(keep):
+        yield
+        return
+    con.execute("SET memory_limit = ?", [keep])
+    try:
+        yield
+    finally:
+        value = os.environ.get("LIENS_MEMORY_LIMIT")
+        if value:
+            con.execute("SET memory_limit = ?", [value])
+        else:
+            con.execute("RESET memory_limit")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
