@@ -21,12 +21,16 @@ the pair is (Lemieux 1982).
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import igraph as ig
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from liens.analysis import AnalysisParams
 from liens.analysis.window import events_query
@@ -286,18 +290,26 @@ def tie_tables(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> None:
         for c in slim.columns:  # keep the join keys and the new columns only
             if c not in ["_a", "_b", *added]:
                 del slim[c]
-        con.register("_strength", slim)
-        new = ", ".join(f"st.{c}" for c in added)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE {TIE_TABLES[1]} AS
+        # Through a Parquet file, not a registered frame: DuckDB holds what a query scanned
+        # from Python until the end of the transaction (about 1 GB on 10M synthetic events).
+        with tempfile.TemporaryDirectory(prefix="liens-") as tmp:
+            path = Path(tmp) / "strength.parquet"
+            pq.write_table(pa.Table.from_pandas(slim, preserve_index=False), path)
+            del slim
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW _strength AS SELECT * FROM read_parquet("
+                + _sql_text(str(path))
+                + ")"
+            )
+            new = ", ".join(f"st.{c}" for c in added)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE {TIE_TABLES[1]} AS
 SELECT p.* EXCLUDE (_a, _b, {", ".join(_COMPONENT_ONLY)}), {new}, p._a, p._b
 FROM _tp p JOIN _strength st ON st._a = p._a AND st._b = p._b""")
-        con.execute("DROP TABLE _tp")
-        end_us = con.execute("SELECT epoch_us(CAST(? AS TIMESTAMP))", [str(end)]).fetchone()[0]
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {TIE_TABLES[0]} AS {_directed_sql(threshold, end_us)}"
-        )
-        con.unregister("_strength")
-        del slim
+            con.execute("DROP TABLE _tp")
+            end_us = con.execute("SELECT epoch_us(CAST(? AS TIMESTAMP))", [str(end)]).fetchone()[0]
+            directed = _directed_sql(threshold, end_us)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {TIE_TABLES[0]} AS {directed}")
+            con.execute("DROP VIEW _strength")
     except BaseException:
         for t in TIE_TABLES:
             con.execute(f"DROP TABLE IF EXISTS {t}")
@@ -305,6 +317,7 @@ FROM _tp p JOIN _strength st ON st._a = p._a AND st._b = p._b""")
     finally:
         for t in ("te", "_tn", "_td", "_tu", "_tp"):
             con.execute(f"DROP TABLE IF EXISTS {t}")
+        con.execute("DROP VIEW IF EXISTS _strength")
 
 
 # columns of the pairs read by strength_components; the second list is read only there
@@ -312,6 +325,10 @@ _COMPONENT_INPUTS = ["platform", "_a", "_b", "n_events", "weighted_count", "firs
                      "last_at", "w_ab", "w_ba", "reciprocated", "n_intimate", "m_ab", "m_ba",
                      "tone_intensity"]  # fmt: skip
 _COMPONENT_ONLY = ["n_intimate", "tone_intensity", "m_ab", "m_ba"]
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:

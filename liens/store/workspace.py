@@ -104,7 +104,7 @@ def _bytes(text: str) -> float:
 
 
 @contextmanager
-def memory_lent(con: duckdb.DuckDBPyConnection, keep: str = "1GB") -> Iterator[None]:
+def memory_lent(con: duckdb.DuckDBPyConnection, keep: str = "512MB") -> Iterator[None]:
     """DuckDB's memory limit lowered to ``keep`` for a block where Python does the work.
 
     DuckDB keeps the tables it holds in memory up to its limit and gives nothing back on its
