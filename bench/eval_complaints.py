@@ -1,6 +1,6 @@
 """How well does the complaint scorer agree with hand labels? Precision, recall, F1, AUC.
 
-Data: ``tests/fixtures/complaints/labels.csv``: 817 French and English texts drawn with
+Data: ``tests/fixtures/complaints/labels.csv``: 1,114 French and English texts drawn with
 fixed seeds from ``../shared/data`` (tweets of UMSAB/DEFT 2017/SemEval 2017, TweetEval, OLID,
 MLMA, CrisisLexT26; Pushshift Reddit comments; beer.stackexchange.com comments), each
 labelled by hand complaint / not complaint under the guide of the fixture's SOURCE.md. Texts
@@ -140,6 +140,13 @@ TARGET = {
         r"d[ée]railleme\w*|locomotive|convoi",
     },
 }
+# Fifth draw, stratum ``more``: the model fitted on the first four held 23 training
+# complaints and its held-out recall was 0.1. Per language, every text not yet drawn that the
+# tone corpora label negative and that matches ``CANDIDATE``, then up to this many of the
+# other undrawn texts matching ``CUE`` or ``CANDIDATE`` (seed ``MORE_SEED``; in French that
+# is every one left).
+PER_LANGUAGE_MORE = {"en": 160, "fr": 100}
+MORE_SEED = 7011
 # Text may be redistributed for these sources (their licences are in the fixture's SOURCE.md).
 WITH_TEXT = {"crisislex_t26", "stackexchange_beer"}
 SENTIMENT_FILES = {
@@ -260,6 +267,15 @@ def draw() -> pd.DataFrame:
             ]
             n = len(d) if lang == "fr" else min(PER_EVENT_TARGET, len(d))
             out.append(d.sample(n, random_state=TARGET_SEED).assign(stratum="target"))
+    rest = rest[~rest.text.isin(pd.concat(out).text)]
+    for lang, n_cue in PER_LANGUAGE_MORE.items():
+        d = rest[rest.lang == lang]
+        neg = d[(d.tone == "negative") & d.text.str.contains(CANDIDATE[lang])]
+        out.append(neg.assign(stratum="more"))
+        d = d[~d.text.isin(neg.text)]
+        pick = d.text.str.contains(CUE[lang]) | d.text.str.contains(CANDIDATE[lang])
+        d = d[pick]
+        out.append(d.sample(min(n_cue, len(d)), random_state=MORE_SEED).assign(stratum="more"))
     drawn = pd.concat(out, ignore_index=True)
     drawn["split"] = [split_of(s, i) for s, i in zip(drawn.source, drawn.item, strict=True)]
     return drawn[["source", "item", "lang", "stratum", "split", "text"]]
@@ -322,10 +338,9 @@ def figures(y: np.ndarray, flag: np.ndarray, score: np.ndarray) -> dict:
 
 MODEL = ROOT / "liens" / "models" / "complaints.npz"
 # Chosen by 5-fold cross-validation on ``tune`` (stratified by language x label, seed 0):
-# out-of-fold AUC 0.984 / 0.986 / 0.988 / 0.989 at C = 0.3 / 1 / 3 / 10, F1 best at C = 3.
-# Hashed word 1-2-grams (4,096 buckets) beside the features and the tone model's P(negative)
-# as a feature were tried the same way and changed neither figure: left out.
-TRAIN_C = 3.0
+# out-of-fold AUC 0.905 / 0.909 / 0.908 / 0.905 / 0.905 at C = 0.1 / 0.3 / 1 / 3 / 10
+# (class weights "balanced" were no better: 0.897-0.899).
+TRAIN_C = 0.3
 
 
 def train(labels: pd.DataFrame) -> dict:

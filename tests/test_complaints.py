@@ -69,7 +69,21 @@ def test_held_out_complaints_rank_above_the_other_texts(labelled):
     pos, neg = score.to_numpy()[y == 1], score.to_numpy()[y == 0]
     assert len(pos) >= 10
     wins = (pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean()
-    assert wins > 0.65
+    assert wins > 0.75  # 0.84 measured on these 269 texts (20 complaints)
+
+
+def test_a_negative_tone_raises_the_score_and_the_tone_model_is_used_when_none_is_given():
+    texts = ["@acme my order has not arrived", "Mon colis est en retard, merci la poste"]
+    langs = ["en", "fr"]
+    calm = score_complaints(texts, langs, tone_scores=[0.5, 0.5])["complaint_score"]
+    angry = score_complaints(texts, langs, tone_scores=[-0.9, -0.9])["complaint_score"]
+    assert (angry.to_numpy() > calm.to_numpy()).all()
+    from liens.analysis.tone import score_tone
+
+    tones = score_tone(texts, langs)["tone_score"].tolist()
+    assert score_complaints(texts, langs)["complaint_score"].tolist() == pytest.approx(
+        score_complaints(texts, langs, tone_scores=tones)["complaint_score"].tolist()
+    )
 
 
 def test_a_grievance_about_the_company_scores_above_the_grievance_alone(labelled):
@@ -106,9 +120,16 @@ def test_event_tone_scores_complaints_and_completes_an_older_cache(brand):  # no
     cols = {r[0] for r in con.execute("DESCRIBE event_tone").fetchall()}
     assert {"complaint_score", "is_complaint"} <= cols
     stored = con.execute(
-        "SELECT t.complaint_score, e.text FROM event_tone t JOIN events e USING (event_id)"
+        "SELECT t.complaint_score, t.tone_score, e.text FROM event_tone t JOIN events e"
+        " USING (event_id)"
     ).df()
-    expected = score_complaints(stored["text"].tolist(), ["fr"] * len(stored), targets=["hotel"])
+    # the stored tone (here the test double's) is the model's tone feature
+    expected = score_complaints(
+        stored["text"].tolist(),
+        ["fr"] * len(stored),
+        targets=["hotel"],
+        tone_scores=stored["tone_score"].tolist(),
+    )
     assert stored["complaint_score"].tolist() == pytest.approx(expected["complaint_score"].tolist())
     # a cache written before complaints existed: the columns are added and filled in place,
     # without calling the tone model again

@@ -198,7 +198,7 @@ def _score_batch(
     given = [la or None for _, la in distinct]
     scored = scorer(texts, given if any(given) else None).reset_index(drop=True)
     if "complaint_score" not in scored.columns:  # a tone-only scorer (tests, plug-ins)
-        found = _complaints(texts, list(scored["lang"]), con, params)
+        found = _complaints(texts, list(scored["lang"]), scored["tone_score"], con, params)
         scored["complaint_score"] = found["complaint_score"].to_numpy()
         scored["is_complaint"] = found["is_complaint"].to_numpy()
     out = scored.iloc[first].reset_index(drop=True)
@@ -216,14 +216,18 @@ def _store_scores(con: duckdb.DuckDBPyConnection, scores: pd.DataFrame) -> None:
         con.unregister("_liens_tone")
 
 
-def _complaints(texts, langs, con, params: AnalysisParams) -> pd.DataFrame:
-    """Complaint scores of texts whose language is known, the brand's names as targets."""
+def _complaints(texts, langs, tones, con, params: AnalysisParams) -> pd.DataFrame:
+    """Complaint scores of texts whose language is known, the brand's names as targets and
+    the tone scores already computed as the model's tone feature."""
     from liens.analysis.complaints import score_complaints
 
     owned = owned_accounts(con, params.options.get("owned", ()))
     targets = [*owned["handle"].dropna().astype(str), *params.options.get("terms", ())]
     return score_complaints(
-        texts, [la if isinstance(la, str) else "" for la in langs], targets=targets
+        texts,
+        [la if isinstance(la, str) else "" for la in langs],
+        targets=targets,
+        tone_scores=np.asarray(tones, dtype=float),
     )
 
 
@@ -238,12 +242,13 @@ def _complete_complaints(con: duckdb.DuckDBPyConnection, params: AnalysisParams)
         if column not in have:
             con.execute(f"ALTER TABLE event_tone ADD COLUMN {column} {EVENT_TONE_COLUMNS[column]}")
     todo = con.execute(
-        """SELECT t.event_id, e.text, t.lang FROM event_tone t JOIN events e USING (event_id)
+        """SELECT t.event_id, e.text, t.lang, t.tone_score
+           FROM event_tone t JOIN events e USING (event_id)
            WHERE t.complaint_score IS NULL AND t.lang IN ('fr', 'en')"""
     ).df()
     if todo.empty:
         return
-    found = _complaints(list(todo["text"]), list(todo["lang"]), con, params)
+    found = _complaints(list(todo["text"]), list(todo["lang"]), todo["tone_score"], con, params)
     found.insert(0, "event_id", todo["event_id"].to_numpy())
     con.register("_liens_complaints", found[["event_id", "complaint_score", "is_complaint"]])
     try:
