@@ -43,7 +43,6 @@ of ``tune``). Held-out figures are in ``liens/models/tone.md`` (section Complain
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -417,36 +416,86 @@ _PATTERNS = {lang: {k: _rx(v) for k, v in kinds.items()} for lang, kinds in CUES
 _RETWEET = re.compile(r"^\s*(?:RT\b|\u201c@|\"@)")
 
 
+_KINDS = ("grievance", "judgement", "target", "customer")
+_FLAGS = ("headline", "person", "reply", "retweet", "exclamation", "question")
+# Texts of a batch are joined by this character and each pattern scans the whole string once:
+# one regular-expression call per pattern and batch instead of per text (no pattern matches it,
+# and it is no word character, so a cue never spans two texts).
+_SEP = "\x00"
+
+
+def _hits(rx: re.Pattern, joined: str, starts: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Index of the text holding each match of ``rx`` in ``joined``, and the matches."""
+    found = [(m.start(), m.group(0)) for m in rx.finditer(joined)]
+    if not found:
+        return np.empty(0, dtype=np.int64), []
+    pos, words = zip(*found, strict=True)
+    return np.searchsorted(starts, pos, side="right") - 1, [w.lower() for w in words]
+
+
 def _evidence(
-    text: str, lang: str, tone: float, extra: re.Pattern | None = None
-) -> tuple[list[float], list[str]]:
-    """The feature vector of one text (order of :data:`FEATURES`) and the cues that fired."""
-    p = _PATTERNS[lang]
-    found = {kind: [m.group(0).lower() for m in rx.finditer(text)] for kind, rx in p.items()}
-    if extra is not None:
-        found["target"] += [m.group(0).lower() for m in extra.finditer(text)]
-    cues = [f"{kind}: {c}" for kind, words in found.items() for c in dict.fromkeys(words)]
-    g, j = len(set(found["grievance"])), bool(found["judgement"])
-    t, c = bool(found["target"]), bool(found["customer"])
-    person = bool(_PERSON.search(text))
-    flags = {
+    texts: Sequence[str],
+    codes: Sequence[str],
+    tones: np.ndarray,
+    extra: re.Pattern | None = None,
+    *,
+    cues: bool = True,
+) -> tuple[np.ndarray, list[str | None]]:
+    """Feature matrix (order of :data:`FEATURES`) of texts in modelled languages, and the cues
+    that fired in each (``"; "``-joined; empty list when ``cues`` is false)."""
+    n = len(texts)
+    x = np.zeros((n, len(FEATURES)))
+    words: dict[int, dict[str, list[str]]] = {}
+    flags = np.zeros((n, len(_FLAGS)), dtype=bool)
+    codes_arr = np.asarray(codes, dtype=object)
+    for lang, patterns in _PATTERNS.items():
+        idx = np.flatnonzero(codes_arr == lang)
+        if not len(idx):
+            continue
+        part = [texts[i] for i in idx]
+        joined = _SEP.join(part)
+        starts = np.cumsum([0] + [len(t) + 1 for t in part[:-1]])
+        kinds = [(k, rx) for k, rx in patterns.items()]
+        if extra is not None:
+            kinds.append(("target", extra))
+        for kind, rx in kinds:
+            at, found = _hits(rx, joined, starts)
+            for j, w in zip(idx[at], found, strict=True):
+                words.setdefault(int(j), {k: [] for k in _KINDS})[kind].append(w)
+        person = np.zeros(len(idx), dtype=bool)
+        person[_hits(_PERSON, joined, starts)[0]] = True
+        link = np.zeros(len(idx), dtype=bool)
+        link[_hits(_LINK, joined, starts)[0]] = True
         # a link and no first or second person: a news headline reports, it does not voice
-        "headline": bool(_LINK.search(text)) and not person,
-        "person": person,
-        "reply": text.lstrip().startswith("@"),
-        "retweet": bool(_RETWEET.search(text)),
-        "exclamation": "!" in text,
-        "question": "?" in text,
-    }
-    cues += [name for name, on in flags.items() if on]
-    tone = 0.0 if math.isnan(tone) else tone
-    x = [min(g, 2), j, t, c, (g > 0 or j) and (t or c), *flags.values(), lang == "fr", tone]
-    return [float(v) for v in x], cues
+        flags[idx, 0] = link & ~person
+        flags[idx, 1] = person
+        flags[idx, 2] = [t.lstrip().startswith("@") for t in part]
+        flags[idx, 3] = [_RETWEET.match(t) is not None for t in part]
+        flags[idx, 4] = ["!" in t for t in part]
+        flags[idx, 5] = ["?" in t for t in part]
+        x[idx, FEATURES.index("french")] = lang == "fr"
+    for j, found in words.items():
+        g, jd = len(set(found["grievance"])), bool(found["judgement"])
+        t, c = bool(found["target"]), bool(found["customer"])
+        x[j, :5] = [min(g, 2), jd, t, c, (g > 0 or jd) and (t or c)]
+    x[:, 5 : 5 + len(_FLAGS)] = flags
+    x[:, FEATURES.index("tone")] = np.nan_to_num(np.asarray(tones, dtype=float), nan=0.0)
+    if not cues:
+        return x, []
+    out: list[str | None] = []
+    for j in range(n):
+        found = words.get(j)
+        fired = (
+            [f"{k}: {w}" for k in _KINDS for w in dict.fromkeys(found[k])] if found else []
+        )
+        fired += [name for name, on in zip(_FLAGS, flags[j], strict=True) if on]
+        out.append("; ".join(fired) or None)
+    return x, out
 
 
-def _score(x: Sequence[float]) -> float:
-    z = WEIGHTS["bias"] + sum(WEIGHTS[f] * v for f, v in zip(FEATURES, x, strict=True))
-    return 1.0 / (1.0 + math.exp(-z))
+def _score(x: np.ndarray) -> np.ndarray:
+    w = np.array([WEIGHTS[f] for f in FEATURES])
+    return 1.0 / (1.0 + np.exp(-(WEIGHTS["bias"] + x @ w)))
 
 
 def complaint_features(
@@ -463,13 +512,9 @@ def complaint_features(
     ``tone_scores`` are the texts' ``tone_score`` (:func:`liens.analysis.tone.score_tone`),
     computed here when not given.
     """
-    extra = _targets(targets)
     tones = _tones(texts, langs, tone_scores)
-    rows = [
-        _evidence(t[:MAX_CHARS], la, tone, extra)[0]
-        for t, la, tone in zip(texts, langs, tones, strict=True)
-    ]
-    return np.array(rows, dtype=float).reshape(len(texts), len(FEATURES))
+    cut = [t[:MAX_CHARS] for t in texts]
+    return _evidence(cut, list(langs), tones, _targets(targets), cues=False)[0]
 
 
 def _tones(
@@ -571,22 +616,28 @@ def score_complaints(
         from liens.errors import LiensError
 
         raise LiensError(f"got {len(texts)} texts but {len(langs)} languages", field="lang")
-    extra = _targets(targets)
     tones = _tones(texts, langs, tone_scores)
     n = len(texts)
-    lang_out: list[str | None] = []
+    lang_out = [_code(la) for la in langs]
+    keep = [
+        i
+        for i, (text, code) in enumerate(zip(texts, lang_out, strict=True))
+        if code in _PATTERNS and isinstance(text, str) and text.strip()
+    ]
     score = np.full(n, np.nan)
     flag: list[bool | None] = [None] * n
     cues: list[str | None] = [None] * n
-    for i, (text, lang) in enumerate(zip(texts, langs, strict=True)):
-        code = _code(lang)
-        lang_out.append(code)
-        if code not in _PATTERNS or not isinstance(text, str) or not text.strip():
-            continue
-        x, found = _evidence(text[:MAX_CHARS], code, tones[i], extra)
-        score[i] = _score(x)
-        flag[i] = bool(score[i] >= THRESHOLD)
-        cues[i] = "; ".join(found) or None
+    if keep:
+        x, found = _evidence(
+            [texts[i][:MAX_CHARS] for i in keep],
+            [lang_out[i] for i in keep],
+            tones[keep],
+            _targets(targets),
+        )
+        score[keep] = _score(x)
+        for j, i in enumerate(keep):
+            flag[i] = bool(score[i] >= THRESHOLD)
+            cues[i] = found[j]
     return pd.DataFrame(
         {
             "lang": pd.Series(lang_out, dtype=object),
