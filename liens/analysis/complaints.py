@@ -485,9 +485,7 @@ def _evidence(
     out: list[str | None] = []
     for j in range(n):
         found = words.get(j)
-        fired = (
-            [f"{k}: {w}" for k in _KINDS for w in dict.fromkeys(found[k])] if found else []
-        )
+        fired = [f"{k}: {w}" for k in _KINDS for w in dict.fromkeys(found[k])] if found else []
         fired += [name for name, on in zip(_FLAGS, flags[j], strict=True) if on]
         out.append("; ".join(fired) or None)
     return x, out
