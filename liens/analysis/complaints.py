@@ -455,7 +455,7 @@ def _evidence(
         part = [texts[i] for i in idx]
         joined = _SEP.join(part)
         starts = np.cumsum([0] + [len(t) + 1 for t in part[:-1]])
-        kinds = [(k, rx) for k, rx in patterns.items()]
+        kinds = list(patterns.items())
         if extra is not None:
             kinds.append(("target", extra))
         for kind, rx in kinds:
