@@ -14,6 +14,7 @@ from test_crisis import brand, fake_scorer  # noqa: F401  (the fixture is used b
 from liens.analysis import AnalysisParams, crisis, reputation
 from liens.analysis.complaints import (
     FEATURES,
+    MODEL_ID,
     THRESHOLD,
     WEIGHTS,
     complaint_features,
@@ -142,6 +143,24 @@ def test_event_tone_scores_complaints_and_completes_an_older_cache(brand):  # no
     again = con.execute("SELECT count(*) FROM event_tone WHERE complaint_score IS NULL").fetchone()
     assert again[0] == 0
     assert "complaints" in res["reputation_daily"] and "complaints" in res["reputation_accounts"]
+    scores = "SELECT complaint_score FROM event_tone ORDER BY event_id"
+    filled = [r[0] for r in con.execute(scores).fetchall()]
+    # refilled in place: the same scores as when the rows were first scored
+    assert sorted(filled) == pytest.approx(sorted(stored["complaint_score"]))
+    # scores cached by another complaint scorer are scored again, the tone model still not
+    # called; scores of the current scorer are left alone
+    con.execute("UPDATE event_tone SET complaint_score = 0.99, is_complaint = true")
+    reputation.run(con, params)
+    assert [r[0] for r in con.execute(scores).fetchall()] == [0.99] * len(filled)
+    con.execute("COMMENT ON COLUMN event_tone.complaint_score IS 'an older scorer'")
+    reputation.run(con, params)
+    assert calls == []
+    assert [r[0] for r in con.execute(scores).fetchall()] == pytest.approx(filled)
+    comment = con.execute(
+        """SELECT comment FROM duckdb_columns() WHERE table_name = 'event_tone'
+           AND column_name = 'complaint_score'"""
+    ).fetchone()[0]
+    assert comment == MODEL_ID
 
 
 def test_reputation_counts_the_complaints_per_day_and_speaker(brand):  # noqa: F811

@@ -43,6 +43,7 @@ of ``tune``). Held-out figures are in ``liens/models/tone.md`` (section Complain
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,7 +51,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["CUES", "FEATURES", "THRESHOLD", "WEIGHTS", "complaint_features", "score_complaints"]
+__all__ = [
+    "CUES",
+    "FEATURES",
+    "MODEL_ID",
+    "THRESHOLD",
+    "WEIGHTS",
+    "complaint_features",
+    "score_complaints",
+]
 
 _MODEL = Path(__file__).resolve().parents[1] / "models" / "complaints.npz"
 
@@ -87,6 +96,9 @@ def _load_model(path: Path = _MODEL) -> tuple[dict[str, float], float]:
 #: the ``tune`` half of the hand labels by ``bench/eval_complaints.py --train``.
 #: Decision threshold on ``complaint_score`` (chosen on out-of-fold predictions of ``tune``).
 WEIGHTS, THRESHOLD = _load_model()
+
+#: Characters of a text read by the scorer.
+MAX_CHARS = 280
 
 _B = r"(?<![\w])"  # a word start that also works before '#' and non-ASCII letters
 _E = r"(?![\w])"
@@ -415,6 +427,13 @@ _PATTERNS = {lang: {k: _rx(v) for k, v in kinds.items()} for lang, kinds in CUES
 
 _RETWEET = re.compile(r"^\s*(?:RT\b|\u201c@|\"@)")
 
+#: Identity of the scorer: a hash of the weights file, the cue lists and the characters read.
+#: Complaint scores cached in a workspace under another identity are scored again
+#: (:mod:`liens.analysis.reputation`).
+MODEL_ID = hashlib.sha1(_MODEL.read_bytes() + repr((CUES, MAX_CHARS)).encode("utf-8")).hexdigest()[
+    :12
+]
+
 
 _KINDS = ("grievance", "judgement", "target", "customer")
 _FLAGS = ("headline", "person", "reply", "retweet", "exclamation", "question")
@@ -460,8 +479,10 @@ def _evidence(
             kinds.append(("target", extra))
         for kind, rx in kinds:
             at, found = _hits(rx, joined, starts)
-            for j, w in zip(idx[at], found, strict=True):
-                words.setdefault(int(j), {k: [] for k in _KINDS})[kind].append(w)
+            for j, w in zip(idx[at].tolist(), found, strict=True):
+                if j not in words:
+                    words[j] = {k: [] for k in _KINDS}
+                words[j][kind].append(w)
         person = np.zeros(len(idx), dtype=bool)
         person[_hits(_PERSON, joined, starts)[0]] = True
         link = np.zeros(len(idx), dtype=bool)
@@ -474,11 +495,12 @@ def _evidence(
         flags[idx, 4] = ["!" in t for t in part]
         flags[idx, 5] = ["?" in t for t in part]
         x[idx, FEATURES.index("french")] = lang == "fr"
+    cues_at = [FEATURES.index(f) for f in (*_KINDS, "grievance_target")]
     for j, found in words.items():
         g, jd = len(set(found["grievance"])), bool(found["judgement"])
         t, c = bool(found["target"]), bool(found["customer"])
-        x[j, :5] = [min(g, 2), jd, t, c, (g > 0 or jd) and (t or c)]
-    x[:, 5 : 5 + len(_FLAGS)] = flags
+        x[j, cues_at] = [min(g, 2), jd, t, c, (g > 0 or jd) and (t or c)]
+    x[:, [FEATURES.index(f) for f in _FLAGS]] = flags
     x[:, FEATURES.index("tone")] = np.nan_to_num(np.asarray(tones, dtype=float), nan=0.0)
     if not cues:
         return x, []
@@ -512,7 +534,8 @@ def complaint_features(
     """
     tones = _tones(texts, langs, tone_scores)
     cut = [t[:MAX_CHARS] for t in texts]
-    return _evidence(cut, list(langs), tones, _targets(targets), cues=False)[0]
+    codes = [_code(la) for la in langs]
+    return _evidence(cut, codes, tones, _targets(targets), cues=False)[0]
 
 
 def _tones(
@@ -644,7 +667,3 @@ def score_complaints(
             "complaint_cues": pd.Series(cues, dtype=object),
         }
     )
-
-
-#: Characters of a text read by the scorer.
-MAX_CHARS = 280

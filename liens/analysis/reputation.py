@@ -39,6 +39,7 @@ import pandas as pd
 
 from liens.analysis import AnalysisParams
 from liens.analysis.window import events_query
+from liens.store.workspace import sql_literal
 
 __all__ = [
     "NEGATIVE_WEIGHT",
@@ -148,11 +149,10 @@ def update_event_tone(
     scorer = scorer or tone_scorer
     params = params or AnalysisParams()
     sql, args = events_query(params)
-    if "event_tone" in _tables(con):
-        _complete_complaints(con, params)
-    else:
+    if "event_tone" not in _tables(con):
         cols = ", ".join(f"{c} {t}" for c, t in EVENT_TONE_COLUMNS.items())
         con.execute(f"CREATE TABLE event_tone ({cols})")
+    _complete_complaints(con, params, batch)
     # Stored in _n order, so that each batch's range reads only its own row groups (without
     # the ORDER BY every batch scanned the whole table: 75 ms a batch at 1M events).
     con.execute(
@@ -231,34 +231,66 @@ def _complaints(texts, langs, tones, con, params: AnalysisParams) -> pd.DataFram
     )
 
 
-def _complete_complaints(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> None:
-    """Give complaint scores to cached ``event_tone`` rows written before they existed.
+def _complete_complaints(
+    con: duckdb.DuckDBPyConnection, params: AnalysisParams, batch: int = 20_000
+) -> None:
+    """Give complaint scores to cached ``event_tone`` rows that lack them or whose scores came
+    from another complaint scorer.
 
-    The cache outlives versions of liens; the complaint scorer reads only the text and the
-    stored language (no model), so old rows are completed in place rather than rescored.
+    The cache outlives versions of liens. ``event_tone.complaint_score`` carries the scorer's
+    :data:`~liens.analysis.complaints.MODEL_ID` as its column comment; when it differs (or the
+    columns predate complaints) the complaint columns are cleared and filled again in place,
+    ``batch`` rows at a time, from the text, the stored language and the stored tone: the
+    tone model is not called again.
     """
+    from liens.analysis.complaints import MODEL_ID
+
     have = {r[0] for r in con.execute("DESCRIBE event_tone").fetchall()}
     for column in ("complaint_score", "is_complaint"):
         if column not in have:
             con.execute(f"ALTER TABLE event_tone ADD COLUMN {column} {EVENT_TONE_COLUMNS[column]}")
-    todo = con.execute(
-        """SELECT t.event_id, e.text, t.lang, t.tone_score
-           FROM event_tone t JOIN events e USING (event_id)
-           WHERE t.complaint_score IS NULL AND t.lang IN ('fr', 'en')"""
-    ).df()
-    if todo.empty:
+    (stored,) = con.execute(
+        """SELECT comment FROM duckdb_columns() WHERE table_name = 'event_tone'
+           AND column_name = 'complaint_score' AND schema_name = current_schema()"""
+    ).fetchone()
+    if stored == MODEL_ID:
         return
-    found = _complaints(list(todo["text"]), list(todo["lang"]), todo["tone_score"], con, params)
-    found.insert(0, "event_id", todo["event_id"].to_numpy())
-    con.register("_liens_complaints", found[["event_id", "complaint_score", "is_complaint"]])
+    con.execute("UPDATE event_tone SET complaint_score = NULL, is_complaint = NULL")
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE _complaint_todo AS
+SELECT row_number() OVER (ORDER BY t.event_id) - 1 AS _n, t.event_id, e.text, t.lang,
+  t.tone_score
+FROM event_tone t JOIN events e USING (event_id)
+WHERE t.lang IN ('fr', 'en')
+ORDER BY _n"""
+    )
     try:
-        con.execute(
-            """UPDATE event_tone SET complaint_score = c.complaint_score,
-                 is_complaint = CAST(c.is_complaint AS BOOLEAN)
-               FROM _liens_complaints c WHERE event_tone.event_id = c.event_id"""
-        )
+        (total,) = con.execute("SELECT count(*) FROM _complaint_todo").fetchone()
+        for start in range(0, total, batch):
+            todo = con.execute(
+                """SELECT event_id, text, lang, tone_score FROM _complaint_todo
+                   WHERE _n >= ? AND _n < ?""",
+                [start, start + batch],
+            ).df()
+            found = _complaints(
+                list(todo["text"]), list(todo["lang"]), todo["tone_score"], con, params
+            )
+            found.insert(0, "event_id", todo["event_id"].to_numpy())
+            con.register(
+                "_liens_complaints", found[["event_id", "complaint_score", "is_complaint"]]
+            )
+            try:
+                con.execute(
+                    """UPDATE event_tone SET complaint_score = c.complaint_score,
+                         is_complaint = CAST(c.is_complaint AS BOOLEAN)
+                       FROM _liens_complaints c WHERE event_tone.event_id = c.event_id"""
+                )
+            finally:
+                con.unregister("_liens_complaints")
     finally:
-        con.unregister("_liens_complaints")
+        con.execute("DROP TABLE IF EXISTS _complaint_todo")
+    # set last: a run stopped half way clears and scores again next time
+    con.execute(f"COMMENT ON COLUMN event_tone.complaint_score IS {sql_literal(MODEL_ID)}")
 
 
 def _empty(columns: dict[str, str]) -> pd.DataFrame:

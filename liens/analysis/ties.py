@@ -34,7 +34,7 @@ import pyarrow.parquet as pq
 
 from liens.analysis import AnalysisParams
 from liens.analysis.window import events_query
-from liens.store.workspace import memory_lent
+from liens.store.workspace import memory_lent, sql_literal
 
 __all__ = [
     "COMPONENTS",
@@ -298,7 +298,7 @@ def tie_tables(con: duckdb.DuckDBPyConnection, params: AnalysisParams) -> None:
             del slim
             con.execute(
                 "CREATE OR REPLACE TEMP VIEW _strength AS SELECT * FROM read_parquet("
-                + _sql_text(str(path))
+                + sql_literal(str(path))
                 + ")"
             )
             new = ", ".join(f"st.{c}" for c in added)
@@ -325,10 +325,6 @@ _COMPONENT_INPUTS = ["platform", "_a", "_b", "n_events", "weighted_count", "firs
                      "last_at", "w_ab", "w_ba", "reciprocated", "n_intimate", "m_ab", "m_ba",
                      "tone_intensity"]  # fmt: skip
 _COMPONENT_ONLY = ["n_intimate", "tone_intensity", "m_ab", "m_ba"]
-
-
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:

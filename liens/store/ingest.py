@@ -43,6 +43,7 @@ from liens.store.normalise import (
     REPEATED_IDS_SQL,
     STAGE_EVENTS_SQL,
 )
+from liens.store.workspace import sql_literal
 
 __all__ = ["ImportResult", "file_digest", "import_chunks"]
 
@@ -135,7 +136,8 @@ class _Ingest:
         self.kind_case = (
             "CASE lower(trim(c.kind)) "
             + "".join(
-                f"WHEN {_literal(raw)} THEN {_literal(canon)} " for raw, canon in kinds.items()
+                f"WHEN {sql_literal(raw)} THEN {sql_literal(canon)} "
+                for raw, canon in kinds.items()
             )
             + "ELSE lower(trim(c.kind)) END"
         )
@@ -572,11 +574,6 @@ def import_chunks(
         con.execute("SET TimeZone = 'UTC'")
     result.seconds = time.time() - started
     return result
-
-
-def _literal(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _first_reason(con: duckdb.DuckDBPyConnection) -> str:

@@ -128,6 +128,12 @@ def memory_lent(con: duckdb.DuckDBPyConnection, keep: str = "512MB") -> Iterator
             con.execute("RESET memory_limit")
 
 
+def sql_literal(text: str) -> str:
+    """A SQL string literal (single quotes doubled), for statements that take no parameters
+    (``CREATE VIEW``, ``COMMENT ON``)."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The schema version recorded in the workspace, None for an empty database."""
     has_meta = con.execute(
